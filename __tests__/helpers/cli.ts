@@ -1,0 +1,59 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const binPath = resolve("bin/runjop.js");
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Milliseconds from spawn to exit. */
+  elapsedMs: number;
+}
+
+export interface CliOptions {
+  /** Variables added to a clean environment that has PATH, HOME and a private XDG_STATE_HOME. */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Kills the process after this many milliseconds, so that a hang fails the test instead of stalling it. */
+  killAfterMs?: number;
+}
+
+/** A fresh temporary folder for one test. */
+export function tempDir(prefix = "runjop-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Environment of a runjop process: only what the test gives, so the developer's AWS settings never leak in. */
+export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    XDG_STATE_HOME: tempDir("runjop-state-"),
+    ...extra,
+  };
+}
+
+/** Runs the built CLI as a user would and collects what it printed. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return new Promise((done) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [binPath, ...args], {
+      env: options.env ?? cliEnv(),
+      cwd: options.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const killer = setTimeout(() => child.kill("SIGKILL"), options.killAfterMs ?? 30000);
+    child.on("close", (code, signal) => {
+      clearTimeout(killer);
+      done({ code, signal, stdout, stderr, elapsedMs: performance.now() - started });
+    });
+  });
+}

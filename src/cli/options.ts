@@ -1,0 +1,162 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "../errors.js";
+import {
+  defaultNode,
+  defaultStorePath,
+  defaults,
+  parseSeconds,
+  validateId,
+  validateNode,
+  validateRegion,
+  validateTable,
+  validateUrl,
+  type Command,
+  type RunSettings,
+  type StoreSettings,
+} from "../settings.js";
+
+/** One command-line option: its parser entry and its line in `--help`. */
+interface OptionSpec {
+  name: string;
+  short?: string;
+  type: "string" | "boolean";
+  /** Placeholder shown in help for a value, such as S or FILE. */
+  value?: string;
+  help: string;
+}
+
+/** Options of `runjop [options] "command"`, named as in the original Python tool where it had them. */
+export const runOptions: OptionSpec[] = [
+  { name: "id", type: "string", value: "ID", help: "job name shared by every host (required)" },
+  { name: "range", type: "string", value: "S", help: `seconds after a run starts in which no other run may start (default ${defaults.rangeSeconds})` },
+  { name: "node", type: "string", value: "NAME", help: "this host's name in the activity log (default: the host name)" },
+  { name: "table", type: "string", value: "NAME", help: "DynamoDB table; giving it selects DynamoDB (created on first use)" },
+  { name: "region", type: "string", value: "REGION", help: `AWS region (default: AWS_REGION or the profile's region, else ${defaults.region})` },
+  { name: "endpoint-url", type: "string", value: "URL", help: "DynamoDB-compatible endpoint (default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, AWS)" },
+  { name: "store-path", type: "string", value: "FILE", help: "SQLite file of the embedded store, used without --table (default: $XDG_STATE_HOME/runjop/runjop.sqlite)" },
+  { name: "timeout", type: "string", value: "S", help: "stop the command after S seconds and record it as timed out" },
+  { name: "lease", type: "string", value: "S", help: `seconds a run's lease lasts without a heartbeat (default ${defaults.leaseSeconds})` },
+  { name: "allow-overlap", type: "boolean", help: "let the next range start while a run that outlasted its range still runs" },
+  { name: "log", type: "string", value: "FILE", help: "append runjop's own log to FILE, with the time and the job id on each line" },
+  { name: "debug", short: "d", type: "boolean", help: "log debug detail" },
+  { name: "quiet", short: "q", type: "boolean", help: "log only warnings and errors" },
+  { name: "help", short: "h", type: "boolean", help: "show this help and exit" },
+  { name: "version", short: "V", type: "boolean", help: "show the version and exit" },
+];
+
+export type ParsedValues = Record<string, string | boolean | undefined>;
+
+/** Parses argv with Node's util.parseArgs: options may come before or after the command, as --x V or --x=V. */
+export function parseOptions(argv: string[], specs: OptionSpec[]): { values: ParsedValues; positionals: string[]; afterTerminator: string[] } {
+  const options: ParseArgsConfig["options"] = {};
+  for (const spec of specs) {
+    options[spec.name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
+  } catch (error) {
+    throw new UsageError(`${rewordParseError(error)}; run 'runjop --help' for the options`);
+  }
+  const terminator = parsed.tokens.find((token) => token.kind === "option-terminator");
+  const positionals: string[] = [];
+  const afterTerminator: string[] = [];
+  for (const token of parsed.tokens) {
+    if (token.kind !== "positional") continue;
+    if (terminator && token.index > terminator.index) afterTerminator.push(token.value);
+    else positionals.push(token.value);
+  }
+  return { values: parsed.values as ParsedValues, positionals, afterTerminator };
+}
+
+function rewordParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `unknown option '${unknown[1]}'`;
+  const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
+  if (missing) return `missing value for ${missing[1]}`;
+  const noValue = /Option '(--[\w-]+)' does not take an argument/.exec(message);
+  if (noValue) return `option ${noValue[1]} takes no value`;
+  return message.split("\n")[0].replace(/\.$/, "");
+}
+
+/** Builds the command: one quoted string for the shell, or the words after `--` run directly. */
+function buildCommand(positionals: string[], afterTerminator: string[]): Command {
+  if (afterTerminator.length > 0) {
+    if (positionals.length > 0) {
+      throw new UsageError(
+        `unexpected argument '${positionals[0]}' before '--': give either one quoted command or '-- program args...', not both`,
+      );
+    }
+    return { kind: "exec", file: afterTerminator[0], args: afterTerminator.slice(1) };
+  }
+  if (positionals.length === 0) {
+    throw new UsageError(`missing command: give it as one quoted string, such as runjop --id backup "tar czf /tmp/b.tgz /etc", or after '--'`);
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `expected one quoted command but got ${positionals.length} arguments (${positionals.map((p) => `'${p}'`).join(" ")}): quote the whole command, or put '--' before a program and its arguments`,
+    );
+  }
+  if (positionals[0].trim() === "") throw new UsageError("missing command: the command string is empty");
+  return { kind: "shell", script: positionals[0] };
+}
+
+function stringValue(values: ParsedValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Selects DynamoDB when a table is given, else the embedded SQLite store. */
+export function storeFromValues(values: ParsedValues, env: NodeJS.ProcessEnv = process.env): StoreSettings {
+  const table = stringValue(values, "table");
+  const region = stringValue(values, "region");
+  const endpointUrl = stringValue(values, "endpoint-url");
+  if (table === undefined) {
+    for (const name of ["region", "endpoint-url"]) {
+      if (values[name] !== undefined) throw new UsageError(`--${name} needs --table: without --table runjop uses the embedded store`);
+    }
+    const path = stringValue(values, "store-path") ?? defaultStorePath(env);
+    if (path === "") throw new UsageError("invalid --store-path '': expected a file path");
+    return { kind: "sqlite", path };
+  }
+  if (values["store-path"] !== undefined) {
+    throw new UsageError("--store-path and --table exclude each other: --table selects DynamoDB, --store-path the embedded store");
+  }
+  return {
+    kind: "dynamodb",
+    table: validateTable("--table", table),
+    region: region === undefined ? undefined : validateRegion("--region", region),
+    endpointUrl: endpointUrl === undefined ? undefined : validateUrl("--endpoint-url", endpointUrl),
+  };
+}
+
+/** Turns parsed argv into validated run settings, or throws a UsageError naming the bad value. */
+export function runSettingsFromArgs(values: ParsedValues, positionals: string[], afterTerminator: string[]): RunSettings {
+  const id = validateId("--id", stringValue(values, "id"));
+  const range = stringValue(values, "range");
+  const lease = stringValue(values, "lease");
+  const timeout = stringValue(values, "timeout");
+  const node = stringValue(values, "node");
+  return {
+    id,
+    rangeSeconds: range === undefined ? defaults.rangeSeconds : parseSeconds("--range", range),
+    node: node === undefined ? defaultNode() : validateNode("--node", node),
+    store: storeFromValues(values),
+    command: buildCommand(positionals, afterTerminator),
+    leaseSeconds: lease === undefined ? defaults.leaseSeconds : parseSeconds("--lease", lease),
+    allowOverlap: values["allow-overlap"] === true,
+    timeoutSeconds: timeout === undefined ? undefined : parseSeconds("--timeout", timeout),
+    killGraceSeconds: defaults.killGraceSeconds,
+  };
+}
+
+/** Formats option lines for --help, aligned in two columns. */
+export function formatOptions(specs: OptionSpec[]): string {
+  const left = specs.map((spec) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.name}${spec.value ? ` ${spec.value}` : ""}`;
+    return flag;
+  });
+  const width = Math.max(...left.map((text) => text.length)) + 2;
+  return specs.map((spec, index) => `  ${left[index].padEnd(width)}${spec.help}`).join("\n");
+}

@@ -1,0 +1,139 @@
+import { homedir, hostname } from "node:os";
+import { join } from "node:path";
+import { UsageError } from "./errors.js";
+
+/** How the command is started: a string for `/bin/sh -c`, or a program and its arguments. */
+export type Command =
+  | { kind: "shell"; script: string; shell?: string }
+  | { kind: "exec"; file: string; args: string[] };
+
+/** Where reservations and the activity log live. */
+export type StoreSettings =
+  | {
+      kind: "dynamodb";
+      table: string;
+      /** AWS region; undefined lets the SDK resolve it, then falls back to us-east-1. */
+      region?: string;
+      /** Endpoint of a DynamoDB-compatible server; undefined keeps the SDK's own resolution. */
+      endpointUrl?: string;
+    }
+  | { kind: "sqlite"; path: string };
+
+/** Everything one reservation and run needs, already validated. */
+export interface RunSettings {
+  /** Job name shared by every contender. */
+  id: string;
+  /** Seconds after a run starts during which no other run of the job may start. */
+  rangeSeconds: number;
+  /** This contender's name in the activity log. */
+  node: string;
+  store: StoreSettings;
+  command: Command;
+  /** Seconds a lease lasts without a heartbeat; the holder renews it every third of that. */
+  leaseSeconds: number;
+  /** When true, a run that outlasts its range does not block the next one. */
+  allowOverlap: boolean;
+  /** Seconds after which the command is stopped and recorded as timed out. */
+  timeoutSeconds?: number;
+  /** Seconds between SIGTERM (or the forwarded signal) and SIGKILL. */
+  killGraceSeconds: number;
+  /** Working directory of the command; undefined means runjop's own. */
+  workingDirectory?: string;
+}
+
+export const defaults = {
+  rangeSeconds: 300,
+  leaseSeconds: 60,
+  killGraceSeconds: 10,
+  region: "us-east-1",
+} as const;
+
+/** Longest accepted range or timeout: one year, so that millisecond sums stay exact. */
+const maxSeconds = 366 * 24 * 3600;
+
+/** Parses a whole number of seconds, naming the option and value when it is not one. */
+export function parseSeconds(option: string, value: string): number {
+  const trimmed = value.trim();
+  if (!/^[0-9]+$/.test(trimmed)) {
+    throw new UsageError(
+      `invalid ${option} '${value}': expected a whole number of seconds greater than 0, such as 300`,
+    );
+  }
+  const seconds = Number(trimmed);
+  if (seconds < 1 || seconds > maxSeconds) {
+    throw new UsageError(
+      `invalid ${option} '${value}': expected a whole number of seconds from 1 to ${maxSeconds}`,
+    );
+  }
+  return seconds;
+}
+
+/** DynamoDB limits a partition key to 2048 bytes of UTF-8. */
+const maxIdBytes = 2048;
+
+/** Checks a job id: DynamoDB's key limits, and no control characters that would break log lines. */
+export function validateId(option: string, id: string | undefined): string {
+  if (id === undefined || id === "") {
+    throw new UsageError(`missing ${option}: give the job a name shared by all hosts, such as ${option} nightly-report`);
+  }
+  if (Buffer.byteLength(id, "utf8") > maxIdBytes) {
+    throw new UsageError(`invalid ${option}: ${Buffer.byteLength(id, "utf8")} bytes is longer than DynamoDB's ${maxIdBytes}-byte key limit`);
+  }
+  checkPrintable(option, id);
+  return id;
+}
+
+/** Checks a contender name: non-empty, printable, at most 255 characters. */
+export function validateNode(option: string, node: string): string {
+  if (node === "") throw new UsageError(`invalid ${option} '': expected a non-empty name for this contender`);
+  if (node.length > 255) throw new UsageError(`invalid ${option}: ${node.length} characters is longer than 255`);
+  checkPrintable(option, node);
+  return node;
+}
+
+function checkPrintable(option: string, value: string): void {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    throw new UsageError(`invalid ${option} ${JSON.stringify(value)}: control characters such as newlines are not allowed`);
+  }
+}
+
+/** Checks a table name against DynamoDB's rule: 3 to 255 of A-Z a-z 0-9 _ - . */
+export function validateTable(option: string, table: string): string {
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) {
+    throw new UsageError(
+      `invalid ${option} '${table}': DynamoDB table names are 3 to 255 characters of A-Z, a-z, 0-9, '_', '-' and '.'`,
+    );
+  }
+  return table;
+}
+
+export function validateRegion(option: string, region: string): string {
+  if (!/^[a-z0-9-]{2,32}$/.test(region)) {
+    throw new UsageError(`invalid ${option} '${region}': expected an AWS region name such as eu-west-1`);
+  }
+  return region;
+}
+
+export function validateUrl(option: string, url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`invalid ${option} '${url}': expected a URL such as http://127.0.0.1:8000`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new UsageError(`invalid ${option} '${url}': expected an http:// or https:// URL`);
+  }
+  return url;
+}
+
+/** Returns the embedded store's default file: $XDG_STATE_HOME/runjop/runjop.sqlite, else ~/.local/state. */
+export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
+  const stateHome = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith("/") ? env.XDG_STATE_HOME : join(homedir(), ".local", "state");
+  return join(stateHome, "runjop", "runjop.sqlite");
+}
+
+export function defaultNode(): string {
+  return hostname();
+}

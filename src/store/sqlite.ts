@@ -1,0 +1,230 @@
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import { messageOf, UsageError } from "../errors.js";
+import { isReservable } from "./rules.js";
+import type { Head, Outcome, Reservation, ReserveRequest, RunRecord, RunState, Store } from "./types.js";
+
+const schema = `
+CREATE TABLE IF NOT EXISTS heads (
+  job_id TEXT PRIMARY KEY,
+  counter INTEGER NOT NULL,
+  node TEXT NOT NULL,
+  token TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  lease_until_ms INTEGER NOT NULL,
+  state TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+  job_id TEXT NOT NULL,
+  counter INTEGER NOT NULL,
+  node TEXT NOT NULL,
+  time TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  token TEXT NOT NULL,
+  state TEXT NOT NULL,
+  exit_code INTEGER,
+  duration_ms INTEGER,
+  command TEXT,
+  signal TEXT,
+  PRIMARY KEY (job_id, counter)
+);`;
+
+/** Milliseconds a writer waits for another process's transaction before failing. */
+const busyTimeoutMs = 15000;
+
+type Row = Record<string, SQLInputValue>;
+
+/**
+ * The embedded store: one SQLite file shared by the cron entries and users of one host.
+ * Each reservation is one IMMEDIATE transaction, which takes SQLite's write lock before
+ * reading, so the check and the write are atomic across processes, as DynamoDB's
+ * conditional write is across hosts.
+ */
+export class SqliteStore implements Store {
+  readonly description: string;
+
+  private constructor(private readonly db: DatabaseSync, readonly path: string) {
+    this.description = `embedded store ${path}`;
+  }
+
+  static async open(path: string): Promise<SqliteStore> {
+    const { DatabaseSync } = await import("node:sqlite");
+    try {
+      makeFolders(dirname(path));
+    } catch (error) {
+      throw new UsageError(`cannot create the folder of the embedded store ${path}: ${messageOf(error)}; pass --store-path with a writable file`, { cause: error });
+    }
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(path);
+      db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec(schema);
+    } catch (error) {
+      throw new UsageError(`cannot open the embedded store ${path}: ${messageOf(error)}; pass --store-path with a readable, writable SQLite file`, { cause: error });
+    }
+    return new SqliteStore(db, path);
+  }
+
+  async reserve(request: ReserveRequest): Promise<Reservation> {
+    return this.transaction(() => {
+      const head = this.readHeadSync(request.jobId);
+      if (head && !isReservable(head, request)) return { won: false, holder: head, attempts: 1 };
+      const counter = (head?.counter ?? 0) + 1;
+      this.db
+        .prepare(
+          `INSERT INTO heads (job_id, counter, node, token, start_ms, lease_until_ms, state)
+           VALUES ($job, $counter, $node, $token, $start, $lease, 'running')
+           ON CONFLICT (job_id) DO UPDATE SET counter = excluded.counter, node = excluded.node,
+             token = excluded.token, start_ms = excluded.start_ms,
+             lease_until_ms = excluded.lease_until_ms, state = 'running'`,
+        )
+        .run({
+          $job: request.jobId,
+          $counter: counter,
+          $node: request.node,
+          $token: request.token,
+          $start: request.nowMs,
+          $lease: request.nowMs + request.leaseMs,
+        });
+      const abandoned = head && head.state === "running" ? head : undefined;
+      return { won: true, counter, abandoned, attempts: 1 };
+    });
+  }
+
+  async recordStart(run: RunRecord, abandoned?: Head): Promise<void> {
+    this.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command)
+           VALUES ($job, $counter, $node, $time, $start, $token, $state, $command)`,
+        )
+        .run({
+          $job: run.jobId,
+          $counter: run.counter,
+          $node: run.node,
+          $time: run.time,
+          $start: run.startMs,
+          $token: run.token,
+          $state: run.state,
+          $command: run.command ?? null,
+        });
+      if (abandoned) {
+        this.db
+          .prepare(`UPDATE runs SET state = 'abandoned' WHERE job_id = $job AND counter = $counter AND token = $token AND state = 'running'`)
+          .run({ $job: abandoned.jobId, $counter: abandoned.counter, $token: abandoned.token });
+      }
+    });
+  }
+
+  async extendLease(jobId: string, token: string, leaseUntilMs: number): Promise<boolean> {
+    const result = this.db
+      .prepare(`UPDATE heads SET lease_until_ms = $lease WHERE job_id = $job AND token = $token AND state = 'running'`)
+      .run({ $job: jobId, $token: token, $lease: leaseUntilMs });
+    return Number(result.changes) === 1;
+  }
+
+  async recordOutcome(run: RunRecord, outcome: Outcome): Promise<void> {
+    this.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE runs SET state = $state, exit_code = $exit, duration_ms = $duration, signal = $signal
+           WHERE job_id = $job AND counter = $counter AND token = $token`,
+        )
+        .run({
+          $job: run.jobId,
+          $counter: run.counter,
+          $token: run.token,
+          $state: outcome.state,
+          $exit: outcome.exitCode,
+          $duration: outcome.durationMs,
+          $signal: outcome.signal ?? null,
+        });
+      this.db
+        .prepare(`UPDATE heads SET state = $state, lease_until_ms = $now WHERE job_id = $job AND token = $token`)
+        .run({ $job: run.jobId, $token: run.token, $state: outcome.state, $now: run.startMs + outcome.durationMs });
+    });
+  }
+
+  async readHead(jobId: string): Promise<Head | undefined> {
+    return this.readHeadSync(jobId);
+  }
+
+  async listRuns(jobId: string, limit: number): Promise<RunRecord[]> {
+    const rows = this.db
+      .prepare(`SELECT * FROM runs WHERE job_id = $job ORDER BY counter DESC LIMIT $limit`)
+      .all({ $job: jobId, $limit: limit }) as Row[];
+    return rows.map(runFromRow);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  private readHeadSync(jobId: string): Head | undefined {
+    const row = this.db.prepare(`SELECT * FROM heads WHERE job_id = $job`).get({ $job: jobId }) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      jobId: String(row.job_id),
+      counter: Number(row.counter),
+      node: String(row.node),
+      token: String(row.token),
+      startMs: Number(row.start_ms),
+      leaseUntilMs: Number(row.lease_until_ms),
+      state: String(row.state) as RunState,
+    };
+  }
+
+  /** Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back when it throws. */
+  private transaction<T>(body: () => T): T {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = body();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+}
+
+/**
+ * Creates a folder and its missing parents one level at a time. mkdirSync's recursive mode
+ * loops for ever on some paths under /proc (seen with Node 24.21), so it is not used here.
+ */
+function makeFolders(folder: string): void {
+  const missing: string[] = [];
+  let current = folder;
+  while (!existsSync(current)) {
+    missing.unshift(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  if (existsSync(current) && !statSync(current).isDirectory()) throw new Error(`${current} is not a folder`);
+  for (const path of missing) {
+    try {
+      mkdirSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+}
+
+function runFromRow(row: Row): RunRecord {
+  return {
+    jobId: String(row.job_id),
+    counter: Number(row.counter),
+    node: String(row.node),
+    time: String(row.time),
+    startMs: Number(row.start_ms),
+    token: String(row.token),
+    state: String(row.state) as RunState,
+    exitCode: row.exit_code === null ? undefined : Number(row.exit_code),
+    durationMs: row.duration_ms === null ? undefined : Number(row.duration_ms),
+    command: row.command === null ? undefined : String(row.command),
+    signal: row.signal === null ? undefined : String(row.signal),
+  };
+}

@@ -1,0 +1,103 @@
+/** A run's state in the activity log. */
+export type RunState =
+  | "running"
+  | "succeeded"
+  | "failed"
+  | "interrupted"
+  | "timed_out"
+  | "abandoned";
+
+/**
+ * The job's head record: who reserved it last and whether that run still holds a lease.
+ * DynamoDB stores it as the item with counter 0; the runs themselves are counters 1, 2, ...
+ */
+export interface Head {
+  jobId: string;
+  /** Counter of the latest run. */
+  counter: number;
+  node: string;
+  token: string;
+  /** Start of the latest run, milliseconds since the epoch on the holder's clock. */
+  startMs: number;
+  /** The lease ends here unless the holder renews it; meaningful while state is running. */
+  leaseUntilMs: number;
+  state: RunState;
+}
+
+/** One run in the activity log. */
+export interface RunRecord {
+  jobId: string;
+  counter: number;
+  node: string;
+  /** Start time in UTC as "YYYY-MM-DD HH:MM:SS", the original tool's format. */
+  time: string;
+  startMs: number;
+  token: string;
+  state: RunState;
+  exitCode?: number;
+  durationMs?: number;
+  /** The command as given, for people reading the log. */
+  command?: string;
+  /** The signal that ended the run, such as SIGTERM. */
+  signal?: string;
+}
+
+export interface ReserveRequest {
+  jobId: string;
+  node: string;
+  /** Random per invocation, so that a writer can recognise its own write when the response was lost. */
+  token: string;
+  nowMs: number;
+  rangeMs: number;
+  leaseMs: number;
+  /** Skip the lease check, so that a run that outlasts its range does not block the next. */
+  allowOverlap: boolean;
+}
+
+export type Reservation =
+  | {
+      won: true;
+      counter: number;
+      /** The previous run, when it still showed as running but its lease had lapsed. */
+      abandoned?: Head;
+      /** Requests the decision took, including retries. */
+      attempts: number;
+    }
+  | {
+      won: false;
+      /** The current holder, when the store returned it. */
+      holder?: Head;
+      attempts: number;
+    };
+
+export interface Outcome {
+  state: Exclude<RunState, "running" | "abandoned">;
+  exitCode: number;
+  durationMs: number;
+  signal?: string;
+}
+
+/** A store decides reservations atomically and keeps the activity log. */
+export interface Store {
+  /** Human-readable name for log lines, such as "DynamoDB table runjop (eu-west-1)". */
+  readonly description: string;
+  /** Reserves the job for this contender with one atomic conditional write. */
+  reserve(request: ReserveRequest): Promise<Reservation>;
+  /** Writes the run's log item, and marks an abandoned previous run as such. */
+  recordStart(run: RunRecord, abandoned?: Head): Promise<void>;
+  /** Moves the lease end forward; returns false when the head no longer carries this token. */
+  extendLease(jobId: string, token: string, leaseUntilMs: number): Promise<boolean>;
+  /** Writes the outcome to the run's item and releases the head's lease. */
+  recordOutcome(run: RunRecord, outcome: Outcome): Promise<void>;
+  /** Reads the head record, or undefined when the job never ran. */
+  readHead(jobId: string): Promise<Head | undefined>;
+  /** Lists runs of a job, newest first. */
+  listRuns(jobId: string, limit: number): Promise<RunRecord[]>;
+  /** Closes connections and files, so that nothing keeps the process alive. */
+  close(): Promise<void>;
+}
+
+/** Formats a time as the original tool did: "YYYY-MM-DD HH:MM:SS" in UTC. */
+export function formatUtc(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+}
