@@ -1,5 +1,5 @@
 import { DynamoDBClient, QueryCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { cliEnv, runCli, tempDir } from "./helpers/cli.js";
@@ -130,7 +130,9 @@ describe("runjop on DynamoDB when the store fails", () => {
   });
 
   test("endpoint that never answers fails in bounded time", async () => {
-    const silent: Server = createServer(() => undefined);
+    // Accepts connections and never reads or answers; the sockets are destroyed at the end.
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const port = (silent.address() as { port: number }).port;
     const file = join(tempDir(), "ran");
@@ -138,6 +140,7 @@ describe("runjop on DynamoDB when the store fails", () => {
       env: cliEnv(awsTestEnv()),
       killAfterMs: 60000,
     });
+    for (const socket of sockets) socket.destroy();
     await closeServer(silent);
     expect(result.code).toBe(75);
     expect(result.stderr).toContain("timed out");
