@@ -4,7 +4,7 @@
  * clear of the 1, 2, 126 and 127 that shells use.
  */
 export const ExitCode = {
-  /** The command ran and succeeded, or another contender holds the range. */
+  /** The command ran and succeeded, or the range belongs to another contender. */
   ok: 0,
   /** Invalid options or input: nothing was reserved and the command did not run. */
   usage: 64,

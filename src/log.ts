@@ -1,7 +1,7 @@
 import { appendFileSync } from "node:fs";
 import { messageOf } from "./errors.js";
 
-/** Where the core reports decisions and errors; the CLI writes plain lines, the action uses @actions/core. */
+/** The sink for decisions and errors. The CLI writes plain lines, and the action uses @actions/core. */
 export interface Logger {
   debug(message: string): void;
   info(message: string): void;

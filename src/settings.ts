@@ -2,12 +2,12 @@ import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "./errors.js";
 
-/** How the command is started: a string for `/bin/sh -c`, or a program and its arguments. */
+/** The command to start: a string for `/bin/sh -c`, or a program and its arguments. */
 export type Command =
   | { kind: "shell"; script: string; shell?: string }
   | { kind: "exec"; file: string; args: string[] };
 
-/** Where reservations and the activity log live. */
+/** The store that keeps reservations and the activity log. */
 export type StoreSettings =
   | {
       kind: "dynamodb";
