@@ -11,6 +11,7 @@ import type { Logger } from "../log.js";
 import type { OutputLog, OutputLogResult } from "../runner.js";
 import { defaults } from "../settings.js";
 import { formatUtc, type Outcome, type RunRecord } from "../store/types.js";
+import { BufferCollector } from "./gc.js";
 import { logFileName, logKey } from "./key.js";
 import type { S3LogSettings } from "./settings.js";
 import { Spool } from "./spool.js";
@@ -29,6 +30,8 @@ export const uploadLimits = {
   queueSize: 1,
   /** Bytes read from the local file per chunk handed to the upload. */
   readBytes: 256 * 1024,
+  /** Bytes of output between two collections of dead Buffers (see BufferCollector). */
+  collectBytes: 8 * 1024 * 1024,
   /** Milliseconds to open a TCP connection. */
   connectionTimeoutMs: 3000,
   /** Milliseconds one request may take in all; a 5 MiB part needs at least 90 KB/s to finish in time. */
@@ -176,6 +179,7 @@ class S3OutputLog implements OutputLog {
   private uploadError: string | undefined;
   private spoolError: string | undefined;
   private endsWithNewline = true;
+  private readonly collector = new BufferCollector(uploadLimits.collectBytes);
 
   constructor(
     client: S3Client,
@@ -246,6 +250,7 @@ class S3OutputLog implements OutputLog {
     if (this.spoolError || chunk.length === 0) return;
     try {
       this.spool.write(chunk);
+      this.collector.count(chunk.length);
       this.endsWithNewline = chunk[chunk.length - 1] === 0x0a;
     } catch (error) {
       this.spoolError = `cannot write the local log file ${this.spool.path}: ${messageOf(error)}`;
