@@ -53,7 +53,7 @@ export interface S3TestServer extends RunningServer {
   /** Every request in arrival order. */
   requests: S3Request[];
   /**
-   * Called before s3rver handles a request; returning true means the interceptor answered it.
+   * Called before s3rver handles a request; returning true means the interceptor sent the response.
    * Tests use it to make one kind of request fail, as a real S3 would under a denial or an outage.
    */
   intercept?: (request: IncomingMessage, response: ServerResponse) => boolean;

@@ -61,7 +61,7 @@ function loadGc() {
  * Frees dead Buffers every `intervalBytes` of data. Each pipe read and each part of the upload
  * allocates a new Buffer outside V8's heap, and V8 only starts a collection for them after about
  * 64 MB of new external memory; a full collection every few megabytes keeps runjop's resident
- * memory closer to what it actually holds (about 120 MB instead of 150 MB peak for 200 MB of output).
+ * memory closer to what it actually uses (about 120 MB instead of 150 MB peak for 200 MB of output).
  */
 class BufferCollector {
     intervalBytes;
@@ -90,7 +90,7 @@ var promises_ = __webpack_require__(1455);
 
 
 /**
- * An append-only local file that holds the whole log while a reader follows it. The writer
+ * An append-only local file that contains the whole log while a reader follows it. The writer
  * never waits for the reader: output the upload has not taken yet waits on disk, not in memory,
  * so a slow or failed upload neither blocks the command nor loses output.
  */
@@ -194,7 +194,7 @@ const uploadLimits = {
     partBytes: 5 * 1024 * 1024,
     /**
      * Parts in flight at once. One part at a time means that the first failed request ends the
-     * upload at once, and memory holds one part being sent and one being filled.
+     * upload at once, and memory contains one part being sent and one being filled.
      */
     queueSize: 1,
     /** Bytes read from the local file per chunk handed to the upload. */
@@ -214,7 +214,7 @@ function s3OutputLogOpener(options) {
     return async (run) => {
         try {
             client ??= createClient(options.settings);
-            return openS3OutputLog(client, options, run);
+            return await openS3OutputLog(client, options, run);
         }
         catch (error) {
             const message = `output not uploaded: ${describeS3Error(error)}`;
@@ -235,7 +235,7 @@ function createClient(settings, env = process.env) {
     const custom = settings.endpointUrl !== undefined || configuredEndpoint !== undefined;
     const config = {
         region: regionOrDefault,
-        // S3 answers a request sent to the wrong region with a redirect; the SDK then retries in the bucket's region.
+        // S3 responds to a request sent to the wrong region with a redirect, and the SDK then retries in the bucket's region.
         followRegionRedirects: true,
         maxAttempts: uploadLimits.maxAttempts,
         requestHandler: {
@@ -265,12 +265,12 @@ async function regionOrDefault() {
         return settings/* defaults */.NT.region;
     }
 }
-/** The header: job, run, node, command and start time, each line starting with "== ". */
+/** Formats the header: job, run, node, command and start time, each line starting with "== ". */
 function logHeader(run) {
     const command = (run.command ?? "").split("\n").join("\n==          ");
     return [`== runjop job ${run.jobId}, run ${run.counter}, node ${run.node}`, `== command: ${command}`, `== started: ${run.time} UTC`, ""].join("\n");
 }
-/** The footer: state, exit status, signal and duration. */
+/** Formats the footer: state, exit status, signal and duration. */
 function logFooter(outcome, endsWithNewline) {
     const signal = outcome.signal ? `, signal ${outcome.signal}` : "";
     const seconds = (outcome.durationMs / 1000).toFixed(3);
@@ -389,7 +389,7 @@ class S3OutputLog {
             return { error: `${this.uploadError}; the output is kept in ${this.spool.path}` };
         }
         if (this.spoolError) {
-            // The object holds what was written before the disk error; the local file is kept for inspection.
+            // The object contains what was written before the disk error; the local file is kept for inspection.
             return { url: this.url, error: `log incomplete: ${this.spoolError}` };
         }
         logger.info(`output uploaded to ${this.url} (${this.spool.size} bytes)`);

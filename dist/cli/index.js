@@ -927,9 +927,15 @@ function parseS3Url(option, value) {
 /** Validates the S3 options; returns undefined when --s3 is not given and no other S3 option is. */
 function s3LogSettings(values) {
     if (values.s3 === undefined) {
-        const stray = values.sse !== undefined ? "--s3-sse" : values.kmsKeyId !== undefined ? "--s3-kms-key-id" : values.endpointUrl !== undefined ? "--s3-endpoint-url" : undefined;
-        if (stray)
-            throw new errors/* UsageError */.eb(`${stray} needs --s3 s3://BUCKET[/PREFIX]: without --s3 the output is not uploaded`);
+        const others = [
+            ["--s3-sse", values.sse],
+            ["--s3-kms-key-id", values.kmsKeyId],
+            ["--s3-endpoint-url", values.endpointUrl],
+        ];
+        for (const [option, value] of others) {
+            if (value !== undefined)
+                throw new errors/* UsageError */.eb(`${option} needs --s3 s3://BUCKET[/PREFIX]: without --s3 the output is not uploaded`);
+        }
         return undefined;
     }
     const { bucket, prefix } = parseS3Url("--s3", values.s3);

@@ -24,7 +24,7 @@ function loadGc(): GcFunction | null {
  * Frees dead Buffers every `intervalBytes` of data. Each pipe read and each part of the upload
  * allocates a new Buffer outside V8's heap, and V8 only starts a collection for them after about
  * 64 MB of new external memory; a full collection every few megabytes keeps runjop's resident
- * memory closer to what it actually holds (about 120 MB instead of 150 MB peak for 200 MB of output).
+ * memory closer to what it actually uses (about 120 MB instead of 150 MB peak for 200 MB of output).
  */
 export class BufferCollector {
   private pending = 0;

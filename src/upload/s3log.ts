@@ -25,7 +25,7 @@ export const uploadLimits = {
   partBytes: 5 * 1024 * 1024,
   /**
    * Parts in flight at once. One part at a time means that the first failed request ends the
-   * upload at once, and memory holds one part being sent and one being filled.
+   * upload at once, and memory contains one part being sent and one being filled.
    */
   queueSize: 1,
   /** Bytes read from the local file per chunk handed to the upload. */
@@ -55,7 +55,7 @@ export function s3OutputLogOpener(options: S3OutputLogOptions): (run: RunRecord)
   return async (run) => {
     try {
       client ??= createClient(options.settings);
-      return openS3OutputLog(client, options, run);
+      return await openS3OutputLog(client, options, run);
     } catch (error) {
       const message = `output not uploaded: ${describeS3Error(error)}`;
       options.logger.warn(message);
@@ -76,7 +76,7 @@ export function createClient(settings: S3LogSettings, env: NodeJS.ProcessEnv = p
   const custom = settings.endpointUrl !== undefined || configuredEndpoint !== undefined;
   const config: S3ClientConfig = {
     region: regionOrDefault,
-    // S3 answers a request sent to the wrong region with a redirect; the SDK then retries in the bucket's region.
+    // S3 responds to a request sent to the wrong region with a redirect, and the SDK then retries in the bucket's region.
     followRegionRedirects: true,
     maxAttempts: uploadLimits.maxAttempts,
     requestHandler: {
@@ -104,13 +104,13 @@ async function regionOrDefault(): Promise<string> {
   }
 }
 
-/** The header: job, run, node, command and start time, each line starting with "== ". */
+/** Formats the header: job, run, node, command and start time, each line starting with "== ". */
 export function logHeader(run: RunRecord): string {
   const command = (run.command ?? "").split("\n").join("\n==          ");
   return [`== runjop job ${run.jobId}, run ${run.counter}, node ${run.node}`, `== command: ${command}`, `== started: ${run.time} UTC`, ""].join("\n");
 }
 
-/** The footer: state, exit status, signal and duration. */
+/** Formats the footer: state, exit status, signal and duration. */
 export function logFooter(outcome: Outcome, endsWithNewline: boolean): string {
   const signal = outcome.signal ? `, signal ${outcome.signal}` : "";
   const seconds = (outcome.durationMs / 1000).toFixed(3);
@@ -234,7 +234,7 @@ class S3OutputLog implements OutputLog {
       return { error: `${this.uploadError}; the output is kept in ${this.spool.path}` };
     }
     if (this.spoolError) {
-      // The object holds what was written before the disk error; the local file is kept for inspection.
+      // The object contains what was written before the disk error; the local file is kept for inspection.
       return { url: this.url, error: `log incomplete: ${this.spoolError}` };
     }
     logger.info(`output uploaded to ${this.url} (${this.spool.size} bytes)`);

@@ -4,7 +4,7 @@ import { validateUrl } from "../settings.js";
 /** Server-side encryption that S3 applies to the log object. */
 export type S3Encryption = "AES256" | "aws:kms";
 
-/** Where and how the command's output is uploaded, already validated. */
+/** Validated settings of the upload of the command's output to S3. */
 export interface S3LogSettings {
   bucket: string;
   /** Key prefix without a trailing slash; empty for the bucket's root. */
@@ -56,8 +56,14 @@ export interface S3OptionValues {
 /** Validates the S3 options; returns undefined when --s3 is not given and no other S3 option is. */
 export function s3LogSettings(values: S3OptionValues): S3LogSettings | undefined {
   if (values.s3 === undefined) {
-    const stray = values.sse !== undefined ? "--s3-sse" : values.kmsKeyId !== undefined ? "--s3-kms-key-id" : values.endpointUrl !== undefined ? "--s3-endpoint-url" : undefined;
-    if (stray) throw new UsageError(`${stray} needs --s3 s3://BUCKET[/PREFIX]: without --s3 the output is not uploaded`);
+    const others: Array<[string, string | undefined]> = [
+      ["--s3-sse", values.sse],
+      ["--s3-kms-key-id", values.kmsKeyId],
+      ["--s3-endpoint-url", values.endpointUrl],
+    ];
+    for (const [option, value] of others) {
+      if (value !== undefined) throw new UsageError(`${option} needs --s3 s3://BUCKET[/PREFIX]: without --s3 the output is not uploaded`);
+    }
     return undefined;
   }
   const { bucket, prefix } = parseS3Url("--s3", values.s3);

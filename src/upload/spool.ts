@@ -2,7 +2,7 @@ import { closeSync, openSync, unlinkSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 
 /**
- * An append-only local file that holds the whole log while a reader follows it. The writer
+ * An append-only local file that contains the whole log while a reader follows it. The writer
  * never waits for the reader: output the upload has not taken yet waits on disk, not in memory,
  * so a slow or failed upload neither blocks the command nor loses output.
  */
