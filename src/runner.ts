@@ -7,7 +7,7 @@ import { formatUtc, type Head, type Outcome, type RunRecord, type Store } from "
 
 /** What happened to one invocation, for the CLI's exit status and the action's outputs. */
 export type RunResult =
-  | { executed: true; counter: number; exitCode: number; outcome: Outcome; reason: string }
+  | { executed: true; counter: number; exitCode: number; outcome: Outcome; reason: string; logUrl?: string }
   | { executed: false; exitCode: 0; holder?: Head; reason: string };
 
 export interface RunContext {
@@ -18,6 +18,24 @@ export interface RunContext {
   env?: NodeJS.ProcessEnv;
   /** Receives the command's output; without it the command writes straight to runjop's stdout and stderr. */
   onOutput?: (chunk: Buffer, stream: "stdout" | "stderr") => void;
+  /**
+   * Opens a log of the output of a run this contender won, such as an S3 object. With it the
+   * output reaches only onOutput and the log, so give onOutput to keep it on the console.
+   */
+  openOutputLog?: (run: RunRecord) => Promise<OutputLog>;
+}
+
+/** Where a run's output went: the log's URL, or why the log is missing or incomplete. */
+export interface OutputLogResult {
+  url?: string;
+  error?: string;
+}
+
+/** A copy of a run's output besides the console. Its failures never change the run's outcome. */
+export interface OutputLog {
+  write(chunk: Buffer, stream: "stdout" | "stderr"): void;
+  /** Ends the log with the outcome and waits until it is stored. Never throws. */
+  finish(outcome: Outcome): Promise<OutputLogResult>;
 }
 
 /** Shows a command as a person typed it, for logs and the activity log. */
@@ -79,6 +97,13 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
     logger.warn(`could not record the start of run ${run.counter}: ${messageOf(error)}`);
   });
   const heartbeat = startHeartbeat(context, token);
+  const outputLog = context.openOutputLog ? await context.openOutputLog(run) : undefined;
+  const onOutput = outputLog
+    ? (chunk: Buffer, stream: "stdout" | "stderr") => {
+        context.onOutput?.(chunk, stream);
+        outputLog.write(chunk, stream);
+      }
+    : context.onOutput;
 
   const outcome = await runJob({
     command: settings.command,
@@ -91,11 +116,15 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
     cwd: settings.workingDirectory,
     timeoutMs: settings.timeoutSeconds === undefined ? undefined : settings.timeoutSeconds * 1000,
     killGraceMs: settings.killGraceSeconds * 1000,
-    onOutput: context.onOutput,
+    onOutput,
     logger,
   });
+  // The lease is held until the log is stored, so that the next run cannot start before it.
+  const logResult = outputLog ? await outputLog.finish(outcome) : {};
   heartbeat.stop();
   await startRecorded;
+  if (logResult.url !== undefined) outcome.logUrl = logResult.url;
+  if (logResult.error !== undefined) outcome.logError = logResult.error;
 
   const seconds = (outcome.durationMs / 1000).toFixed(1);
   const reason = `ran job ${settings.id} as run ${run.counter}: ${outcome.state}, exit status ${outcome.exitCode}, ${seconds} s`;
@@ -106,7 +135,7 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
     // The command's status is kept whatever happens to the record.
     logger.error(`could not record the outcome of run ${run.counter} (${outcome.state}, exit status ${outcome.exitCode}): ${messageOf(error)}`);
   }
-  return { executed: true, counter: run.counter, exitCode: outcome.exitCode, outcome, reason };
+  return { executed: true, counter: run.counter, exitCode: outcome.exitCode, outcome, reason, ...(outcome.logUrl ? { logUrl: outcome.logUrl } : {}) };
 }
 
 /** Renews the lease every third of its length while the command runs. */

@@ -1,6 +1,7 @@
 import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "./errors.js";
+import type { S3LogSettings } from "./upload/settings.js";
 
 /** The command to start: a string for `/bin/sh -c`, or a program and its arguments. */
 export type Command =
@@ -39,6 +40,8 @@ export interface RunSettings {
   killGraceSeconds: number;
   /** Working directory of the command; undefined means runjop's own. */
   workingDirectory?: string;
+  /** Upload of the command's output to S3; undefined when the output only reaches the console. */
+  s3?: S3LogSettings;
 }
 
 export const defaults = {

@@ -224,7 +224,7 @@ class DynamoStore {
         const runUpdate = this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .UpdateItemCommand */ .Cs({
             TableName: this.table,
             Key: { job_id: { S: run.jobId }, counter: { N: String(run.counter) } },
-            UpdateExpression: `SET #state = :state, exit_code = :exit, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.signal ? ", signal = :signal" : ""}`,
+            UpdateExpression: `SET #state = :state, exit_code = :exit, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.signal ? ", signal = :signal" : ""}${outcome.logUrl ? ", log_url = :logUrl" : ""}${outcome.logError ? ", log_error = :logError" : ""}`,
             ExpressionAttributeNames: { "#state": "state", "#time": "time", "#token": "token" },
             ExpressionAttributeValues: {
                 ":state": { S: outcome.state },
@@ -235,6 +235,8 @@ class DynamoStore {
                 ":start": { N: String(run.startMs) },
                 ":token": { S: run.token },
                 ...(outcome.signal ? { ":signal": { S: outcome.signal } } : {}),
+                ...(outcome.logUrl ? { ":logUrl": { S: outcome.logUrl } } : {}),
+                ...(outcome.logError ? { ":logError": { S: outcome.logError } } : {}),
             },
         }));
         // The head is released only while it still carries this run's token, so that a late
@@ -371,6 +373,8 @@ function runFromItem(item) {
         durationMs: item.duration_ms?.N === undefined ? undefined : Number(item.duration_ms.N),
         command: item.command?.S,
         signal: item.signal?.S,
+        logUrl: item.log_url?.S,
+        logError: item.log_error?.S,
     };
 }
 const credentialErrors = new Set([

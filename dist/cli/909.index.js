@@ -66,6 +66,26 @@ CREATE TABLE IF NOT EXISTS runs (
   signal TEXT,
   PRIMARY KEY (job_id, counter)
 );`;
+/** Columns added to runs after its first release; files created earlier get them on open. */
+const addedRunColumns = [
+    ["log_url", "TEXT"],
+    ["log_error", "TEXT"],
+];
+/** Adds the columns of addedRunColumns that an older file lacks; another process adding one at the same time is no error. */
+function addMissingColumns(db) {
+    const present = new Set(db.prepare("PRAGMA table_info(runs)").all().map((row) => String(row.name)));
+    for (const [name, type] of addedRunColumns) {
+        if (present.has(name))
+            continue;
+        try {
+            db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
+        }
+        catch (error) {
+            if (!/duplicate column name/i.test((0,errors/* messageOf */.bD)(error)))
+                throw error;
+        }
+    }
+}
 /** Milliseconds a writer waits for another process's transaction before failing. */
 const busyTimeoutMs = 15000;
 /**
@@ -97,6 +117,7 @@ class SqliteStore {
             db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
             db.exec("PRAGMA journal_mode = WAL");
             db.exec(schema);
+            addMissingColumns(db);
         }
         catch (error) {
             throw new errors/* UsageError */.eb(`cannot open the embedded store ${path}: ${(0,errors/* messageOf */.bD)(error)}; pass --store-path with a readable, writable SQLite file`, { cause: error });
@@ -158,7 +179,8 @@ class SqliteStore {
     async recordOutcome(run, outcome) {
         this.transaction(() => {
             this.db
-                .prepare(`UPDATE runs SET state = $state, exit_code = $exit, duration_ms = $duration, signal = $signal
+                .prepare(`UPDATE runs SET state = $state, exit_code = $exit, duration_ms = $duration, signal = $signal,
+             log_url = $logUrl, log_error = $logError
            WHERE job_id = $job AND counter = $counter AND token = $token`)
                 .run({
                 $job: run.jobId,
@@ -168,6 +190,8 @@ class SqliteStore {
                 $exit: outcome.exitCode,
                 $duration: outcome.durationMs,
                 $signal: outcome.signal ?? null,
+                $logUrl: outcome.logUrl ?? null,
+                $logError: outcome.logError ?? null,
             });
             this.db
                 .prepare(`UPDATE heads SET state = $state, lease_until_ms = $now WHERE job_id = $job AND token = $token`)
@@ -254,6 +278,8 @@ function runFromRow(row) {
         durationMs: row.duration_ms === null ? undefined : Number(row.duration_ms),
         command: row.command === null ? undefined : String(row.command),
         signal: row.signal === null ? undefined : String(row.signal),
+        logUrl: row.log_url == null ? undefined : String(row.log_url),
+        logError: row.log_error == null ? undefined : String(row.log_error),
     };
 }
 

@@ -181,6 +181,72 @@ function formatUtc(ms) {
 
 /***/ }),
 
+/***/ 4174:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EL: () => (/* binding */ logFileName),
+/* harmony export */   Up: () => (/* binding */ logKey),
+/* harmony export */   a1: () => (/* binding */ embeddedTableName)
+/* harmony export */ });
+/* unused harmony export safeNamePart */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+
+/** Table part of the key for the embedded store, which has no table: the original tool's default table name. */
+const embeddedTableName = "runjop";
+/** Longest part of a name, in characters, so that the name fits a 255-byte file name and the key 1024 bytes. */
+const maxPart = { table: 48, id: 96, node: 48 };
+/**
+ * Replaces each character outside A-Z a-z 0-9 '.' '_' '-' with '_': S3 keys accept more, but
+ * '/', spaces, '%', '+' and non-ASCII text break URLs, shells and file names. Replacement keeps
+ * the length, so the final key (logged by the caller) shows where each character was.
+ */
+function safeNamePart(text) {
+    return text.replace(/[^A-Za-z0-9._-]/gu, "_");
+}
+/** Makes a part safe, and cuts a long one, appending 8 hex digits of the original's SHA-256 so that long ids stay distinct. */
+function fit(text, max) {
+    const safe = safeNamePart(text);
+    if (safe.length <= max)
+        return safe;
+    const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)("sha256").update(text).digest("hex").slice(0, 8);
+    return `${safe.slice(0, max - 9)}-${digest}`;
+}
+/** Formats the start time as YYYYMMDD-hhmmss in UTC. */
+function stamp(startMs) {
+    const iso = new Date(startMs).toISOString();
+    return `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}`;
+}
+/** Builds the file name `{table}-{id}-{YYYYMMDD}-{hhmmss}-{node}.log`, with the UTC start time of the run. */
+function logFileName(parts) {
+    const table = fit(parts.table, maxPart.table);
+    const id = fit(parts.id, maxPart.id);
+    const node = fit(parts.node, maxPart.node);
+    return `${table}-${id}-${stamp(parts.startMs)}-${node}.log`;
+}
+/** Joins the prefix (no slash at either end, possibly empty) and the file name into the object key. */
+function logKey(prefix, fileName) {
+    return prefix === "" ? fileName : `${prefix}/${fileName}`;
+}
+
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
 /***/ 6698:
 /***/ ((module) => {
 
@@ -279,10 +345,31 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 
+/***/ 8877:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+
+/***/ }),
+
+/***/ 714:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+
+/***/ }),
+
 /***/ 8522:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ })
 
@@ -722,6 +809,13 @@ async function reserveAndRun(context) {
         logger.warn(`could not record the start of run ${run.counter}: ${(0,errors/* messageOf */.bD)(error)}`);
     });
     const heartbeat = startHeartbeat(context, token);
+    const outputLog = context.openOutputLog ? await context.openOutputLog(run) : undefined;
+    const onOutput = outputLog
+        ? (chunk, stream) => {
+            context.onOutput?.(chunk, stream);
+            outputLog.write(chunk, stream);
+        }
+        : context.onOutput;
     const outcome = await runJob({
         command: settings.command,
         env: {
@@ -733,11 +827,17 @@ async function reserveAndRun(context) {
         cwd: settings.workingDirectory,
         timeoutMs: settings.timeoutSeconds === undefined ? undefined : settings.timeoutSeconds * 1000,
         killGraceMs: settings.killGraceSeconds * 1000,
-        onOutput: context.onOutput,
+        onOutput,
         logger,
     });
+    // The lease is held until the log is stored, so that the next run cannot start before it.
+    const logResult = outputLog ? await outputLog.finish(outcome) : {};
     heartbeat.stop();
     await startRecorded;
+    if (logResult.url !== undefined)
+        outcome.logUrl = logResult.url;
+    if (logResult.error !== undefined)
+        outcome.logError = logResult.error;
     const seconds = (outcome.durationMs / 1000).toFixed(1);
     const reason = `ran job ${settings.id} as run ${run.counter}: ${outcome.state}, exit status ${outcome.exitCode}, ${seconds} s`;
     try {
@@ -748,7 +848,7 @@ async function reserveAndRun(context) {
         // The command's status is kept whatever happens to the record.
         logger.error(`could not record the outcome of run ${run.counter} (${outcome.state}, exit status ${outcome.exitCode}): ${(0,errors/* messageOf */.bD)(error)}`);
     }
-    return { executed: true, counter: run.counter, exitCode: outcome.exitCode, outcome, reason };
+    return { executed: true, counter: run.counter, exitCode: outcome.exitCode, outcome, reason, ...(outcome.logUrl ? { logUrl: outcome.logUrl } : {}) };
 }
 /** Renews the lease every third of its length while the command runs. */
 function startHeartbeat(context, token) {
@@ -780,7 +880,7 @@ async function openStore(settings, logger) {
         const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 909).then(__nccwpck_require__.bind(__nccwpck_require__, 9909));
         return SqliteStore.open(settings.path);
     }
-    const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(919), __nccwpck_require__.e(269)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3269));
+    const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(305), __nccwpck_require__.e(269)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3269));
     return new DynamoStore({ ...settings, logger });
 }
 
@@ -793,23 +893,96 @@ const version = package_namespaceObject.rE;
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: ./src/settings.ts
-var settings = __nccwpck_require__(8750);
+var src_settings = __nccwpck_require__(8750);
+;// CONCATENATED MODULE: ./src/upload/settings.ts
+
+
+/** S3 keys are at most 1024 bytes; the prefix leaves room for the generated name. */
+const maxPrefixBytes = 700;
+/**
+ * Bucket names as S3 accepts them today (3 to 63 characters of a-z, 0-9, '.', '-'), plus the
+ * upper-case letters and '_' that some older us-east-1 buckets have.
+ */
+const bucketPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/;
+/** Parses `s3://BUCKET[/PREFIX]` into a bucket and a prefix without slashes at either end. */
+function parseS3Url(option, value) {
+    const match = /^s3:\/\/([^/]*)(?:\/(.*))?$/.exec(value);
+    if (!match) {
+        throw new errors/* UsageError */.eb(`invalid ${option} '${value}': expected s3://BUCKET or s3://BUCKET/PREFIX`);
+    }
+    const bucket = match[1];
+    if (!bucketPattern.test(bucket)) {
+        throw new errors/* UsageError */.eb(`invalid ${option} '${value}': bucket '${bucket}' is not a valid S3 bucket name (3 to 63 characters of a-z, 0-9, '.' and '-')`);
+    }
+    const prefix = (match[2] ?? "").replace(/^\/+|\/+$/g, "");
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(prefix)) {
+        throw new errors/* UsageError */.eb(`invalid ${option} ${JSON.stringify(value)}: control characters are not allowed in the prefix`);
+    }
+    if (Buffer.byteLength(prefix, "utf8") > maxPrefixBytes) {
+        throw new errors/* UsageError */.eb(`invalid ${option}: the prefix is ${Buffer.byteLength(prefix, "utf8")} bytes, longer than ${maxPrefixBytes}`);
+    }
+    return { bucket, prefix };
+}
+/** Validates the S3 options; returns undefined when --s3 is not given and no other S3 option is. */
+function s3LogSettings(values) {
+    if (values.s3 === undefined) {
+        const others = [
+            ["--s3-sse", values.sse],
+            ["--s3-kms-key-id", values.kmsKeyId],
+            ["--s3-endpoint-url", values.endpointUrl],
+        ];
+        for (const [option, value] of others) {
+            if (value !== undefined)
+                throw new errors/* UsageError */.eb(`${option} needs --s3 s3://BUCKET[/PREFIX]: without --s3 the output is not uploaded`);
+        }
+        return undefined;
+    }
+    const { bucket, prefix } = parseS3Url("--s3", values.s3);
+    let sse;
+    if (values.sse !== undefined) {
+        if (values.sse !== "AES256" && values.sse !== "aws:kms") {
+            throw new errors/* UsageError */.eb(`invalid --s3-sse '${values.sse}': expected AES256 or aws:kms`);
+        }
+        sse = values.sse;
+    }
+    if (values.kmsKeyId !== undefined) {
+        if (sse !== "aws:kms")
+            throw new errors/* UsageError */.eb("--s3-kms-key-id needs --s3-sse aws:kms");
+        if (!/^[A-Za-z0-9:/_.-]{1,2048}$/.test(values.kmsKeyId)) {
+            throw new errors/* UsageError */.eb(`invalid --s3-kms-key-id '${values.kmsKeyId}': expected a KMS key id, key ARN, alias name or alias ARN`);
+        }
+    }
+    return {
+        bucket,
+        prefix,
+        ...(sse ? { sse } : {}),
+        ...(values.kmsKeyId !== undefined ? { kmsKeyId: values.kmsKeyId } : {}),
+        ...(values.endpointUrl !== undefined ? { endpointUrl: (0,src_settings/* validateUrl */.wv)("--s3-endpoint-url", values.endpointUrl) } : {}),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/options.ts
+
 
 
 
 /** Options of `runjop [options] "command"`, named as in the original Python tool where it had them. */
 const runOptions = [
     { name: "id", type: "string", value: "ID", help: "job name shared by every host (required)" },
-    { name: "range", type: "string", value: "S", help: `seconds after a run starts in which no other run may start (default ${settings/* defaults */.NT.rangeSeconds})` },
+    { name: "range", type: "string", value: "S", help: `seconds after a run starts in which no other run may start (default ${src_settings/* defaults */.NT.rangeSeconds})` },
     { name: "node", type: "string", value: "NAME", help: "this host's name in the activity log (default: the host name)" },
     { name: "table", type: "string", value: "NAME", help: "DynamoDB table; giving it selects DynamoDB (created on first use)" },
-    { name: "region", type: "string", value: "REGION", help: `AWS region (default: AWS_REGION or the profile's region, else ${settings/* defaults */.NT.region})` },
+    { name: "region", type: "string", value: "REGION", help: `AWS region (default: AWS_REGION or the profile's region, else ${src_settings/* defaults */.NT.region})` },
     { name: "endpoint-url", type: "string", value: "URL", help: "DynamoDB-compatible endpoint (default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, AWS)" },
     { name: "store-path", type: "string", value: "FILE", help: "SQLite file of the embedded store, used without --table (default: $XDG_STATE_HOME/runjop/runjop.sqlite)" },
     { name: "timeout", type: "string", value: "S", help: "stop the command after S seconds and record it as timed out" },
-    { name: "lease", type: "string", value: "S", help: `seconds a run's lease lasts without a heartbeat (default ${settings/* defaults */.NT.leaseSeconds})` },
+    { name: "lease", type: "string", value: "S", help: `seconds a run's lease lasts without a heartbeat (default ${src_settings/* defaults */.NT.leaseSeconds})` },
     { name: "allow-overlap", type: "boolean", help: "let the next range start while a run that outlasted its range still runs" },
+    { name: "s3", type: "string", value: "s3://BUCKET[/PREFIX]", help: "also stream the command's output to one S3 object per run, under PREFIX" },
+    { name: "s3-sse", type: "string", value: "ALG", help: "server-side encryption of the S3 object: AES256 or aws:kms (default: the bucket's setting)" },
+    { name: "s3-kms-key-id", type: "string", value: "ID", help: "KMS key for --s3-sse aws:kms (default: the AWS managed key aws/s3)" },
+    { name: "s3-endpoint-url", type: "string", value: "URL", help: "S3-compatible endpoint, addressed path-style (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS)" },
     { name: "log", type: "string", value: "FILE", help: "append runjop's own log to FILE, with the time and the job id on each line" },
     { name: "debug", short: "d", type: "boolean", help: "log debug detail" },
     { name: "quiet", short: "q", type: "boolean", help: "log only warnings and errors" },
@@ -887,7 +1060,7 @@ function storeFromValues(values, env = process.env) {
             if (values[name] !== undefined)
                 throw new errors/* UsageError */.eb(`--${name} needs --table: without --table runjop uses the embedded store`);
         }
-        const path = stringValue(values, "store-path") ?? (0,settings/* defaultStorePath */.uo)(env);
+        const path = stringValue(values, "store-path") ?? (0,src_settings/* defaultStorePath */.uo)(env);
         if (path === "")
             throw new errors/* UsageError */.eb("invalid --store-path '': expected a file path");
         return { kind: "sqlite", path };
@@ -897,28 +1070,34 @@ function storeFromValues(values, env = process.env) {
     }
     return {
         kind: "dynamodb",
-        table: (0,settings/* validateTable */.zL)("--table", table),
-        region: region === undefined ? undefined : (0,settings/* validateRegion */.jq)("--region", region),
-        endpointUrl: endpointUrl === undefined ? undefined : (0,settings/* validateUrl */.wv)("--endpoint-url", endpointUrl),
+        table: (0,src_settings/* validateTable */.zL)("--table", table),
+        region: region === undefined ? undefined : (0,src_settings/* validateRegion */.jq)("--region", region),
+        endpointUrl: endpointUrl === undefined ? undefined : (0,src_settings/* validateUrl */.wv)("--endpoint-url", endpointUrl),
     };
 }
 /** Turns parsed argv into validated run settings, or throws a UsageError naming the bad value. */
 function runSettingsFromArgs(values, positionals, afterTerminator) {
-    const id = (0,settings/* validateId */.GZ)("--id", stringValue(values, "id"));
+    const id = (0,src_settings/* validateId */.GZ)("--id", stringValue(values, "id"));
     const range = stringValue(values, "range");
     const lease = stringValue(values, "lease");
     const timeout = stringValue(values, "timeout");
     const node = stringValue(values, "node");
     return {
         id,
-        rangeSeconds: range === undefined ? settings/* defaults */.NT.rangeSeconds : (0,settings/* parseSeconds */.fL)("--range", range),
-        node: node === undefined ? (0,settings/* defaultNode */.u3)() : (0,settings/* validateNode */.T2)("--node", node),
+        rangeSeconds: range === undefined ? src_settings/* defaults */.NT.rangeSeconds : (0,src_settings/* parseSeconds */.fL)("--range", range),
+        node: node === undefined ? (0,src_settings/* defaultNode */.u3)() : (0,src_settings/* validateNode */.T2)("--node", node),
         store: storeFromValues(values),
         command: buildCommand(positionals, afterTerminator),
-        leaseSeconds: lease === undefined ? settings/* defaults */.NT.leaseSeconds : (0,settings/* parseSeconds */.fL)("--lease", lease),
+        leaseSeconds: lease === undefined ? src_settings/* defaults */.NT.leaseSeconds : (0,src_settings/* parseSeconds */.fL)("--lease", lease),
         allowOverlap: values["allow-overlap"] === true,
-        timeoutSeconds: timeout === undefined ? undefined : (0,settings/* parseSeconds */.fL)("--timeout", timeout),
-        killGraceSeconds: settings/* defaults */.NT.killGraceSeconds,
+        timeoutSeconds: timeout === undefined ? undefined : (0,src_settings/* parseSeconds */.fL)("--timeout", timeout),
+        killGraceSeconds: src_settings/* defaults */.NT.killGraceSeconds,
+        s3: s3LogSettings({
+            s3: stringValue(values, "s3"),
+            sse: stringValue(values, "s3-sse"),
+            kmsKeyId: stringValue(values, "s3-kms-key-id"),
+            endpointUrl: stringValue(values, "s3-endpoint-url"),
+        }),
     };
 }
 /** Formats option lines for --help, aligned in two columns. */
@@ -931,7 +1110,55 @@ function formatOptions(specs) {
     return specs.map((spec, index) => `  ${left[index].padEnd(width)}${spec.help}`).join("\n");
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/upload/key.ts
+var key = __nccwpck_require__(4174);
+;// CONCATENATED MODULE: ./src/cli/output.ts
+
+
+
+/**
+ * Returns the run context's output hooks for --s3: each chunk goes to runjop's own stdout or
+ * stderr, as it arrives, and to the S3 log. The S3 SDK is imported only here, so that runs
+ * without --s3 never load it.
+ */
+async function s3Output(settings, logger) {
+    const { s3OutputLogOpener } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(358), __nccwpck_require__.e(872)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1872));
+    return {
+        onOutput: consoleWriter(logger),
+        openOutputLog: s3OutputLogOpener({
+            settings: settings.s3,
+            table: settings.store.kind === "dynamodb" ? settings.store.table : key/* embeddedTableName */.a1,
+            localDir: (0,external_node_path_.join)((0,external_node_path_.dirname)((0,src_settings/* defaultStorePath */.uo)()), "logs"),
+            logger,
+        }),
+    };
+}
+/**
+ * Writes chunks to process.stdout or process.stderr, which are synchronous for files and pipes
+ * on Linux, so a slow reader slows the command as it would with inherited stdio. A closed
+ * reader (EPIPE) stops the copy to that stream; the log still gets everything.
+ */
+function consoleWriter(logger) {
+    const closed = { stdout: false, stderr: false };
+    for (const name of ["stdout", "stderr"]) {
+        process[name].on("error", (error) => {
+            if (closed[name])
+                return;
+            closed[name] = true;
+            if (name === "stdout")
+                logger.warn(`cannot write to stdout (${error.message}); the output still goes to the log`);
+        });
+    }
+    return (chunk, stream) => {
+        if (!closed[stream])
+            process[stream].write(chunk);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+
 
 
 
@@ -981,7 +1208,8 @@ async function main(argv) {
         const settings = runSettingsFromArgs(values, positionals, afterTerminator);
         store = await openStore(settings.store, logger);
         logger.info(`using ${store.description}`);
-        const result = await reserveAndRun({ settings, store, logger });
+        const output = settings.s3 ? await s3Output(settings, logger) : {};
+        const result = await reserveAndRun({ settings, store, logger, ...output });
         return result.exitCode;
     }
     catch (error) {

@@ -5,6 +5,7 @@ import { openStore } from "../store/open.js";
 import type { Store } from "../store/types.js";
 import { version } from "../version.js";
 import { formatOptions, parseOptions, runOptions, runSettingsFromArgs } from "./options.js";
+import { s3Output } from "./output.js";
 
 const usage = `Usage: runjop [options] "<command>"
        runjop [options] -- program [argument ...]
@@ -51,7 +52,8 @@ export async function main(argv: string[]): Promise<number> {
 
     store = await openStore(settings.store, logger);
     logger.info(`using ${store.description}`);
-    const result = await reserveAndRun({ settings, store, logger });
+    const output = settings.s3 ? await s3Output(settings, logger) : {};
+    const result = await reserveAndRun({ settings, store, logger, ...output });
     return result.exitCode;
   } catch (error) {
     if (error instanceof RunjopError) {

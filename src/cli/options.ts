@@ -14,6 +14,7 @@ import {
   type RunSettings,
   type StoreSettings,
 } from "../settings.js";
+import { s3LogSettings } from "../upload/settings.js";
 
 /** One command-line option: its parser entry and its line in `--help`. */
 interface OptionSpec {
@@ -37,6 +38,10 @@ export const runOptions: OptionSpec[] = [
   { name: "timeout", type: "string", value: "S", help: "stop the command after S seconds and record it as timed out" },
   { name: "lease", type: "string", value: "S", help: `seconds a run's lease lasts without a heartbeat (default ${defaults.leaseSeconds})` },
   { name: "allow-overlap", type: "boolean", help: "let the next range start while a run that outlasted its range still runs" },
+  { name: "s3", type: "string", value: "s3://BUCKET[/PREFIX]", help: "also stream the command's output to one S3 object per run, under PREFIX" },
+  { name: "s3-sse", type: "string", value: "ALG", help: "server-side encryption of the S3 object: AES256 or aws:kms (default: the bucket's setting)" },
+  { name: "s3-kms-key-id", type: "string", value: "ID", help: "KMS key for --s3-sse aws:kms (default: the AWS managed key aws/s3)" },
+  { name: "s3-endpoint-url", type: "string", value: "URL", help: "S3-compatible endpoint, addressed path-style (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS)" },
   { name: "log", type: "string", value: "FILE", help: "append runjop's own log to FILE, with the time and the job id on each line" },
   { name: "debug", short: "d", type: "boolean", help: "log debug detail" },
   { name: "quiet", short: "q", type: "boolean", help: "log only warnings and errors" },
@@ -148,6 +153,12 @@ export function runSettingsFromArgs(values: ParsedValues, positionals: string[],
     allowOverlap: values["allow-overlap"] === true,
     timeoutSeconds: timeout === undefined ? undefined : parseSeconds("--timeout", timeout),
     killGraceSeconds: defaults.killGraceSeconds,
+    s3: s3LogSettings({
+      s3: stringValue(values, "s3"),
+      sse: stringValue(values, "s3-sse"),
+      kmsKeyId: stringValue(values, "s3-kms-key-id"),
+      endpointUrl: stringValue(values, "s3-endpoint-url"),
+    }),
   };
 }
 

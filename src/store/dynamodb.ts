@@ -243,7 +243,7 @@ export class DynamoStore implements Store {
       new UpdateItemCommand({
         TableName: this.table,
         Key: { job_id: { S: run.jobId }, counter: { N: String(run.counter) } },
-        UpdateExpression: `SET #state = :state, exit_code = :exit, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.signal ? ", signal = :signal" : ""}`,
+        UpdateExpression: `SET #state = :state, exit_code = :exit, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.signal ? ", signal = :signal" : ""}${outcome.logUrl ? ", log_url = :logUrl" : ""}${outcome.logError ? ", log_error = :logError" : ""}`,
         ExpressionAttributeNames: { "#state": "state", "#time": "time", "#token": "token" },
         ExpressionAttributeValues: {
           ":state": { S: outcome.state },
@@ -254,6 +254,8 @@ export class DynamoStore implements Store {
           ":start": { N: String(run.startMs) },
           ":token": { S: run.token },
           ...(outcome.signal ? { ":signal": { S: outcome.signal } } : {}),
+          ...(outcome.logUrl ? { ":logUrl": { S: outcome.logUrl } } : {}),
+          ...(outcome.logError ? { ":logError": { S: outcome.logError } } : {}),
         },
       }),
     );
@@ -409,6 +411,8 @@ function runFromItem(item: Item): RunRecord {
     durationMs: item.duration_ms?.N === undefined ? undefined : Number(item.duration_ms.N),
     command: item.command?.S,
     signal: item.signal?.S,
+    logUrl: item.log_url?.S,
+    logError: item.log_error?.S,
   };
 }
 

@@ -30,6 +30,25 @@ CREATE TABLE IF NOT EXISTS runs (
   PRIMARY KEY (job_id, counter)
 );`;
 
+/** Columns added to runs after its first release; files created earlier get them on open. */
+const addedRunColumns = [
+  ["log_url", "TEXT"],
+  ["log_error", "TEXT"],
+] as const;
+
+/** Adds the columns of addedRunColumns that an older file lacks; another process adding one at the same time is no error. */
+function addMissingColumns(db: DatabaseSync): void {
+  const present = new Set((db.prepare("PRAGMA table_info(runs)").all() as Row[]).map((row) => String(row.name)));
+  for (const [name, type] of addedRunColumns) {
+    if (present.has(name)) continue;
+    try {
+      db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
+    } catch (error) {
+      if (!/duplicate column name/i.test(messageOf(error))) throw error;
+    }
+  }
+}
+
 /** Milliseconds a writer waits for another process's transaction before failing. */
 const busyTimeoutMs = 15000;
 
@@ -61,6 +80,7 @@ export class SqliteStore implements Store {
       db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
       db.exec("PRAGMA journal_mode = WAL");
       db.exec(schema);
+      addMissingColumns(db);
     } catch (error) {
       throw new UsageError(`cannot open the embedded store ${path}: ${messageOf(error)}; pass --store-path with a readable, writable SQLite file`, { cause: error });
     }
@@ -129,7 +149,8 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       this.db
         .prepare(
-          `UPDATE runs SET state = $state, exit_code = $exit, duration_ms = $duration, signal = $signal
+          `UPDATE runs SET state = $state, exit_code = $exit, duration_ms = $duration, signal = $signal,
+             log_url = $logUrl, log_error = $logError
            WHERE job_id = $job AND counter = $counter AND token = $token`,
         )
         .run({
@@ -140,6 +161,8 @@ export class SqliteStore implements Store {
           $exit: outcome.exitCode,
           $duration: outcome.durationMs,
           $signal: outcome.signal ?? null,
+          $logUrl: outcome.logUrl ?? null,
+          $logError: outcome.logError ?? null,
         });
       this.db
         .prepare(`UPDATE heads SET state = $state, lease_until_ms = $now WHERE job_id = $job AND token = $token`)
@@ -226,5 +249,7 @@ function runFromRow(row: Row): RunRecord {
     durationMs: row.duration_ms === null ? undefined : Number(row.duration_ms),
     command: row.command === null ? undefined : String(row.command),
     signal: row.signal === null ? undefined : String(row.signal),
+    logUrl: row.log_url == null ? undefined : String(row.log_url),
+    logError: row.log_error == null ? undefined : String(row.log_error),
   };
 }

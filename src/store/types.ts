@@ -40,6 +40,10 @@ export interface RunRecord {
   command?: string;
   /** The signal that ended the run, such as SIGTERM. */
   signal?: string;
+  /** The s3:// URL of the object that holds the run's output. */
+  logUrl?: string;
+  /** Why the output's upload failed or is incomplete, and where the local copy is. */
+  logError?: string;
 }
 
 export interface ReserveRequest {
@@ -75,6 +79,10 @@ export interface Outcome {
   exitCode: number;
   durationMs: number;
   signal?: string;
+  /** The s3:// URL of the object that holds the run's output. */
+  logUrl?: string;
+  /** Why the output's upload failed or is incomplete, and where the local copy is. */
+  logError?: string;
 }
 
 /** A store decides reservations atomically and keeps the activity log. */
