@@ -3,7 +3,8 @@ import { dirname } from "node:path";
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { messageOf, UsageError } from "../errors.js";
 import { isReservable } from "./rules.js";
-import type { Head, Outcome, Reservation, ReserveRequest, RunRecord, RunState, Store } from "./types.js";
+import { addMissingColumns, deleteExpiredRuns, releaseHead } from "./sqlite-admin.js";
+import type { Head, InitResult, Outcome, ReleaseRequest, ReleaseResult, Reservation, ReserveRequest, RunRecord, RunState, Store } from "./types.js";
 
 const schema = `
 CREATE TABLE IF NOT EXISTS heads (
@@ -44,7 +45,12 @@ type Row = Record<string, SQLInputValue>;
 export class SqliteStore implements Store {
   readonly description: string;
 
-  private constructor(private readonly db: DatabaseSync, readonly path: string) {
+  private constructor(
+    private readonly db: DatabaseSync,
+    readonly path: string,
+    /** Whether the file existed before this store opened it. */
+    private readonly existed: boolean,
+  ) {
     this.description = `embedded store ${path}`;
   }
 
@@ -56,15 +62,17 @@ export class SqliteStore implements Store {
       throw new UsageError(`cannot create the folder of the embedded store ${path}: ${messageOf(error)}; pass --store-path with a writable file`, { cause: error });
     }
     let db: DatabaseSync;
+    const existed = existsSync(path);
     try {
       db = new DatabaseSync(path);
       db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
       db.exec("PRAGMA journal_mode = WAL");
       db.exec(schema);
+      addMissingColumns(db);
     } catch (error) {
       throw new UsageError(`cannot open the embedded store ${path}: ${messageOf(error)}; pass --store-path with a readable, writable SQLite file`, { cause: error });
     }
-    return new SqliteStore(db, path);
+    return new SqliteStore(db, path, existed);
   }
 
   async reserve(request: ReserveRequest): Promise<Reservation> {
@@ -97,8 +105,8 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       this.db
         .prepare(
-          `INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command)
-           VALUES ($job, $counter, $node, $time, $start, $token, $state, $command)`,
+          `INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command, expires_at)
+           VALUES ($job, $counter, $node, $time, $start, $token, $state, $command, $expires)`,
         )
         .run({
           $job: run.jobId,
@@ -109,7 +117,9 @@ export class SqliteStore implements Store {
           $token: run.token,
           $state: run.state,
           $command: run.command ?? null,
+          $expires: run.expiresAt ?? null,
         });
+      deleteExpiredRuns(this.db, run.jobId, run.startMs);
       if (abandoned) {
         this.db
           .prepare(`UPDATE runs SET state = 'abandoned' WHERE job_id = $job AND counter = $counter AND token = $token AND state = 'running'`)
@@ -156,6 +166,19 @@ export class SqliteStore implements Store {
       .prepare(`SELECT * FROM runs WHERE job_id = $job ORDER BY counter DESC LIMIT $limit`)
       .all({ $job: jobId, $limit: limit }) as Row[];
     return rows.map(runFromRow);
+  }
+
+  async listJobs(): Promise<Head[]> {
+    const rows = this.db.prepare(`SELECT job_id FROM heads ORDER BY job_id`).all() as Row[];
+    return rows.map((row) => this.readHeadSync(String(row.job_id))).filter((head): head is Head => head !== undefined);
+  }
+
+  async release(request: ReleaseRequest): Promise<ReleaseResult> {
+    return this.transaction(() => releaseHead(this.db, this.readHeadSync(request.jobId), request));
+  }
+
+  async initialize(): Promise<InitResult> {
+    return { created: !this.existed };
   }
 
   async close(): Promise<void> {
@@ -226,5 +249,9 @@ function runFromRow(row: Row): RunRecord {
     durationMs: row.duration_ms === null ? undefined : Number(row.duration_ms),
     command: row.command === null ? undefined : String(row.command),
     signal: row.signal === null ? undefined : String(row.signal),
+    // log_url exists only in files whose schema has it.
+    logUrl: row.log_url === null || row.log_url === undefined ? undefined : String(row.log_url),
+    expiresAt: row.expires_at === null || row.expires_at === undefined ? undefined : Number(row.expires_at),
+    releasedBy: row.released_by === null || row.released_by === undefined ? undefined : String(row.released_by),
   };
 }
