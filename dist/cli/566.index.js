@@ -58,7 +58,11 @@ async function scanHeadItems(client, table) {
  */
 async function releaseJob(client, table, request, parseHead) {
     for (let attempt = 1;; attempt++) {
-        const output = await client.send(new dist_cjs/* GetItemCommand */.ZKh({ TableName: table, Key: key(request.jobId, 0), ConsistentRead: true }));
+        const output = await client.send(new dist_cjs/* GetItemCommand */.ZKh({
+            TableName: table,
+            Key: key(request.jobId, 0),
+            ConsistentRead: true,
+        }));
         if (!output.Item)
             return { kind: "not_found" };
         const head = parseHead(output.Item);
@@ -79,12 +83,17 @@ async function releaseJob(client, table, request, parseHead) {
                 Key: key(request.jobId, 0),
                 UpdateExpression: "SET #state = :released, #lease = :now, released_by = :node, released_ms = :now",
                 ConditionExpression: `#token = :token AND #state = :running${request.force ? "" : " AND #lease < :now"}`,
-                ExpressionAttributeNames: { "#state": "state", "#lease": "lease_until_ms", "#token": "token" },
+                ExpressionAttributeNames: {
+                    "#state": "state",
+                    "#lease": "lease_until_ms",
+                    "#token": "token",
+                },
                 ExpressionAttributeValues: values,
             }));
         }
         catch (error) {
-            if (error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo && attempt < releaseAttempts)
+            if (error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo &&
+                attempt < releaseAttempts)
                 continue;
             throw error;
         }

@@ -61,7 +61,13 @@ function releaseHead(db, head, request) {
         $now: request.nowMs,
     });
     db.prepare(`UPDATE runs SET state = 'released', released_by = $node, released_ms = $now
-     WHERE job_id = $job AND counter = $counter AND token = $token AND state = 'running'`).run({ $job: head.jobId, $counter: head.counter, $token: head.token, $node: request.node, $now: request.nowMs });
+     WHERE job_id = $job AND counter = $counter AND token = $token AND state = 'running'`).run({
+        $job: head.jobId,
+        $counter: head.counter,
+        $token: head.token,
+        $node: request.node,
+        $now: request.nowMs,
+    });
     return { kind: "released", head };
 }
 

@@ -11665,7 +11665,7 @@ function formatOptions(specs) {
 
 
 
-/** Exit status of a subcommand whose answer is "no": the job is held, or a check failed. */
+/** Exit status of a subcommand whose result is negative: the job is held, or a check failed. */
 const exitNo = 1;
 /** The store could not be read or written: exit status 75. */
 class StoreError extends errors/* RunjopError */.tJ {
@@ -11674,7 +11674,12 @@ class StoreError extends errors/* RunjopError */.tJ {
         this.name = "StoreError";
     }
 }
-const helpOption = { name: "help", short: "h", type: "boolean", help: "show this help and exit" };
+const helpOption = {
+    name: "help",
+    short: "h",
+    type: "boolean",
+    help: "show this help and exit",
+};
 /** Parses the subcommand's options, runs it, and returns its exit status. Never throws. */
 async function runSubcommand(command, argv) {
     const logger = new CliLogger({ level: "info" });
@@ -11766,7 +11771,9 @@ function formatTable(headers, rows) {
 /** Aligns "label: value" lines on the values. */
 function formatFields(fields) {
     const width = Math.max(...fields.map(([label]) => label.length)) + 2;
-    return fields.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}\n`).join("");
+    return fields
+        .map(([label, value]) => `${`${label}:`.padEnd(width)}${value}\n`)
+        .join("");
 }
 /** Formats a span of time for people: "850 ms", "42 s", "12 min 5 s", "3 h 20 min", "2 d 4 h". */
 function formatSpan(ms) {
@@ -11786,7 +11793,9 @@ function formatSpan(ms) {
 }
 /** Formats a moment as "YYYY-MM-DD HH:MM:SS UTC (12 s ago)" or "(in 12 s)". */
 function formatMoment(ms, nowMs) {
-    const relative = ms <= nowMs ? `${formatSpan(nowMs - ms)} ago` : `in ${formatSpan(ms - nowMs)}`;
+    const relative = ms <= nowMs
+        ? `${formatSpan(nowMs - ms)} ago`
+        : `in ${formatSpan(ms - nowMs)}`;
     return `${(0,types/* formatUtc */.a)(ms)} UTC (${relative})`;
 }
 
@@ -11833,11 +11842,36 @@ Exit status:
   75  the store could not be read
 `,
     options: [
-        { name: "id", type: "string", value: "ID", help: "job to check (required)" },
-        { name: "within", type: "string", value: "S", help: "healthy when the latest success started at most S seconds ago" },
-        { name: "schedule", type: "string", value: "CRON", help: "healthy when the latest success started at or after the schedule's latest occurrence (UTC)" },
-        { name: "grace", type: "string", value: "S", help: `seconds after an occurrence that its run may take to succeed (default ${defaultGraceSeconds})` },
-        { name: "format", type: "string", value: "FORMAT", help: "text (default) or openmetrics" },
+        {
+            name: "id",
+            type: "string",
+            value: "ID",
+            help: "job to check (required)",
+        },
+        {
+            name: "within",
+            type: "string",
+            value: "S",
+            help: "healthy when the latest success started at most S seconds ago",
+        },
+        {
+            name: "schedule",
+            type: "string",
+            value: "CRON",
+            help: "healthy when the latest success started at or after the schedule's latest occurrence (UTC)",
+        },
+        {
+            name: "grace",
+            type: "string",
+            value: "S",
+            help: `seconds after an occurrence that its run may take to succeed (default ${defaultGraceSeconds})`,
+        },
+        {
+            name: "format",
+            type: "string",
+            value: "FORMAT",
+            help: "text (default) or openmetrics",
+        },
         ...storeOptions,
         helpOption,
     ],
@@ -11849,7 +11883,10 @@ Exit status:
         }
         const deadline = parseDeadline(values, nowMs, format === "openmetrics");
         const store = await openStore();
-        const [head, runs] = await Promise.all([store.readHead(id), store.listRuns(id, runsRead)]);
+        const [head, runs] = await Promise.all([
+            store.readHead(id),
+            store.listRuns(id, runsRead),
+        ]);
         const facts = gatherFacts(head, runs, nowMs);
         const verdict = deadline === undefined ? undefined : judge(id, facts, deadline, nowMs);
         if (format === "openmetrics") {
@@ -11872,13 +11909,21 @@ function parseDeadline(values, nowMs, optional) {
     }
     if (typeof within === "string") {
         const seconds = (0,settings/* parseSeconds */.fL)("--within", within);
-        return { startMs: nowMs - seconds * 1000, description: `in the last ${seconds} s` };
+        return {
+            startMs: nowMs - seconds * 1000,
+            description: `in the last ${seconds} s`,
+        };
     }
     if (typeof schedule === "string") {
         const expression = validateSchedule("--schedule", schedule);
-        const graceSeconds = typeof values.grace === "string" ? parseGrace(values.grace) : defaultGraceSeconds;
+        const graceSeconds = typeof values.grace === "string"
+            ? parseGrace(values.grace)
+            : defaultGraceSeconds;
         const occurrenceMs = latestOccurrence(expression, nowMs - graceSeconds * 1000);
-        return { startMs: occurrenceMs - clockSkewToleranceMs, description: `since the occurrence at ${(0,types/* formatUtc */.a)(occurrenceMs)} UTC of '${expression}'` };
+        return {
+            startMs: occurrenceMs - clockSkewToleranceMs,
+            description: `since the occurrence at ${(0,types/* formatUtc */.a)(occurrenceMs)} UTC of '${expression}'`,
+        };
     }
     if (optional)
         return undefined;
@@ -11905,29 +11950,53 @@ function describeRun(run, nowMs) {
 function judge(id, facts, deadline, nowMs) {
     const { head, lastFinished, lastSuccess } = facts;
     if (!head)
-        return { ok: false, line: `nobody ran job ${id}: the store has no runs of it` };
+        return {
+            ok: false,
+            line: `nobody ran job ${id}: the store has no runs of it`,
+        };
     if (facts.stuck) {
         return {
             ok: false,
             line: `job ${id} is stuck: run ${head.counter} on node ${head.node}, started ${formatMoment(head.startMs, nowMs)}, is still recorded as running, but its lease lapsed at ${formatMoment(head.leaseUntilMs, nowMs)}`,
         };
     }
-    const current = facts.running ? `; run ${head.counter} on node ${head.node} is running since ${formatMoment(head.startMs, nowMs)}` : "";
+    const current = facts.running
+        ? `; run ${head.counter} on node ${head.node} is running since ${formatMoment(head.startMs, nowMs)}`
+        : "";
     if (lastFinished && lastFinished.state !== "succeeded") {
-        const how = lastFinished.exitCode === undefined ? lastFinished.state : `${lastFinished.state} with exit status ${lastFinished.exitCode}`;
-        return { ok: false, line: `the latest run of job ${id} ${lastFinished.state === "failed" ? "failed" : "did not succeed"}: ${describeRun(lastFinished, nowMs)}, ${how}${current}` };
+        const how = lastFinished.exitCode === undefined
+            ? lastFinished.state
+            : `${lastFinished.state} with exit status ${lastFinished.exitCode}`;
+        return {
+            ok: false,
+            line: `the latest run of job ${id} ${lastFinished.state === "failed" ? "failed" : "did not succeed"}: ${describeRun(lastFinished, nowMs)}, ${how}${current}`,
+        };
     }
     if (!lastSuccess)
-        return { ok: false, line: `nobody ran job ${id} successfully ${deadline.description}: no success in its latest ${runsRead} runs${current}` };
+        return {
+            ok: false,
+            line: `nobody ran job ${id} successfully ${deadline.description}: no success in its latest ${runsRead} runs${current}`,
+        };
     if (lastSuccess.startMs < deadline.startMs) {
-        return { ok: false, line: `nobody ran job ${id} successfully ${deadline.description}: the latest success is ${describeRun(lastSuccess, nowMs)}${current}` };
+        return {
+            ok: false,
+            line: `nobody ran job ${id} successfully ${deadline.description}: the latest success is ${describeRun(lastSuccess, nowMs)}${current}`,
+        };
     }
-    const took = lastSuccess.durationMs === undefined ? "" : `, took ${formatSpan(lastSuccess.durationMs)}`;
-    return { ok: true, line: `job ${id} succeeded ${deadline.description}: ${describeRun(lastSuccess, nowMs)}${took}` };
+    const took = lastSuccess.durationMs === undefined
+        ? ""
+        : `, took ${formatSpan(lastSuccess.durationMs)}`;
+    return {
+        ok: true,
+        line: `job ${id} succeeded ${deadline.description}: ${describeRun(lastSuccess, nowMs)}${took}`,
+    };
 }
 /** Escapes a label value as the OpenMetrics text format requires. */
 function escapeLabel(value) {
-    return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+    return value
+        .replace(/\\/g, "\\\\")
+        .replace(/"/g, '\\"')
+        .replace(/\n/g, "\\n");
 }
 function formatOpenMetrics(id, facts, verdict) {
     const labels = `{job="${escapeLabel(id)}"}`;
@@ -11940,7 +12009,7 @@ function formatOpenMetrics(id, facts, verdict) {
         if (sample !== undefined)
             lines.push(`${name}${type === "counter" ? "_total" : ""}${labels} ${sample}`);
     };
-    const seconds = (ms) => (ms === undefined ? undefined : ms / 1000);
+    const seconds = (ms) => ms === undefined ? undefined : ms / 1000;
     family("runjop_last_success_timestamp_seconds", "gauge", "Start time of the latest successful run.", seconds(facts.lastSuccess?.startMs), "seconds");
     family("runjop_last_run_timestamp_seconds", "gauge", "Start time of the latest run.", seconds(facts.head?.startMs), "seconds");
     family("runjop_last_exit_status", "gauge", "Exit status of the latest finished run.", facts.lastFinished?.exitCode);
@@ -11977,9 +12046,23 @@ Exit status:
   75  the store could not be read
 `,
     options: [
-        { name: "id", type: "string", value: "ID", help: "job whose runs to list; without it, list every job" },
-        { name: "limit", type: "string", value: "N", help: `list at most N runs, newest first (default ${defaultLimit}, at most ${maxLimit})` },
-        { name: "json", type: "boolean", help: "print one JSON object per line, with the activity log's attribute names" },
+        {
+            name: "id",
+            type: "string",
+            value: "ID",
+            help: "job whose runs to list; without it, list every job",
+        },
+        {
+            name: "limit",
+            type: "string",
+            value: "N",
+            help: `list at most N runs, newest first (default ${defaultLimit}, at most ${maxLimit})`,
+        },
+        {
+            name: "json",
+            type: "boolean",
+            help: "print one JSON object per line, with the activity log's attribute names",
+        },
         ...storeOptions,
         helpOption,
     ],
@@ -11992,12 +12075,21 @@ Exit status:
         const store = await openStore();
         if (id === undefined) {
             const heads = await store.listJobs();
-            if (heads.length === 0)
+            if (heads.length === 0) {
                 logger.info(`no jobs in ${store.description}`);
-            out(json ? heads.map((head) => `${JSON.stringify(headJson(head))}\n`).join("") : heads.length > 0 ? formatJobs(heads, nowMs) : "");
+            }
+            else if (json) {
+                out(heads.map((head) => `${JSON.stringify(headJson(head))}\n`).join(""));
+            }
+            else {
+                out(formatJobs(heads, nowMs));
+            }
             return 0;
         }
-        const [runs, head] = await Promise.all([store.listRuns(id, limit), store.readHead(id)]);
+        const [runs, head] = await Promise.all([
+            store.listRuns(id, limit),
+            store.readHead(id),
+        ]);
         if (runs.length === 0)
             logger.info(`job ${id} has no runs in ${store.description}`);
         if (json) {
@@ -12023,7 +12115,11 @@ function parseLimit(value) {
 function describeState(run, head, nowMs) {
     if (run.state === "released" && run.releasedBy)
         return `released by ${run.releasedBy}`;
-    if (run.state === "running" && head && head.counter === run.counter && head.state === "running" && head.leaseUntilMs < nowMs) {
+    if (run.state === "running" &&
+        head &&
+        head.counter === run.counter &&
+        head.state === "running" &&
+        head.leaseUntilMs < nowMs) {
         return "running, lease lapsed";
     }
     return run.state;
@@ -12054,7 +12150,9 @@ function formatJobs(heads, nowMs) {
         String(head.counter),
         head.node,
         (0,types/* formatUtc */.a)(head.startMs),
-        head.state === "running" && head.leaseUntilMs < nowMs ? "running, lease lapsed" : head.state,
+        head.state === "running" && head.leaseUntilMs < nowMs
+            ? "running, lease lapsed"
+            : head.state,
     ]);
     return formatTable(["JOB", "RUNS", "LAST NODE", "LAST STARTED (UTC)", "STATE"], rows);
 }
@@ -12114,7 +12212,12 @@ Exit status:
   75  the store could not be created or set up
 `,
     options: [
-        { name: "s3", type: "string", value: "URL", help: "S3 location of uploaded logs, s3://BUCKET[/PREFIX], added to the policy" },
+        {
+            name: "s3",
+            type: "string",
+            value: "URL",
+            help: "S3 location of uploaded logs, s3://BUCKET[/PREFIX], added to the policy",
+        },
         ...storeOptions,
         helpOption,
     ],
@@ -12140,7 +12243,10 @@ function parseS3Url(url) {
     if (!match || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(match[1])) {
         throw new errors/* UsageError */.eb(`invalid --s3 '${url}': expected s3://BUCKET or s3://BUCKET/PREFIX, with a bucket name of 3 to 63 characters of a-z, 0-9, '.' and '-'`);
     }
-    return { bucket: match[1], prefix: (match[2] ?? "").replace(/^\/+|\/+$/g, "") };
+    return {
+        bucket: match[1],
+        prefix: (match[2] ?? "").replace(/^\/+|\/+$/g, ""),
+    };
 }
 /**
  * Builds the IAM policy for the actions runjop calls on the table and the log bucket. The ARN
@@ -12154,12 +12260,27 @@ function buildPolicy(store, s3) {
         statements.push({
             Sid: "RunjopRunAndRead",
             Effect: "Allow",
-            Action: ["dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query"],
+            Action: [
+                "dynamodb:UpdateItem",
+                "dynamodb:PutItem",
+                "dynamodb:GetItem",
+                "dynamodb:Query",
+            ],
             Resource: table,
-        }, { Sid: "RunjopListJobs", Effect: "Allow", Action: ["dynamodb:Scan"], Resource: table }, {
+        }, {
+            Sid: "RunjopListJobs",
+            Effect: "Allow",
+            Action: ["dynamodb:Scan"],
+            Resource: table,
+        }, {
             Sid: "RunjopCreateTable",
             Effect: "Allow",
-            Action: ["dynamodb:CreateTable", "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive", "dynamodb:UpdateTimeToLive"],
+            Action: [
+                "dynamodb:CreateTable",
+                "dynamodb:DescribeTable",
+                "dynamodb:DescribeTimeToLive",
+                "dynamodb:UpdateTimeToLive",
+            ],
             Resource: table,
         });
     }
@@ -12171,7 +12292,9 @@ function buildPolicy(store, s3) {
             Resource: `arn:aws:s3:::${s3.bucket}/${s3.prefix ? `${s3.prefix}/` : ""}*`,
         });
     }
-    return statements.length > 0 ? { Version: "2012-10-17", Statement: statements } : undefined;
+    return statements.length > 0
+        ? { Version: "2012-10-17", Statement: statements }
+        : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/commands/release.ts
@@ -12200,9 +12323,23 @@ Exit status:
   75  the store could not be read or written
 `,
     options: [
-        { name: "id", type: "string", value: "ID", help: "job to release (required)" },
-        { name: "force", type: "boolean", help: "release even while the holder's lease is live" },
-        { name: "node", type: "string", value: "NAME", help: "name recorded as the releaser (default: the host name)" },
+        {
+            name: "id",
+            type: "string",
+            value: "ID",
+            help: "job to release (required)",
+        },
+        {
+            name: "force",
+            type: "boolean",
+            help: "release even while the holder's lease is live",
+        },
+        {
+            name: "node",
+            type: "string",
+            value: "NAME",
+            help: "name recorded as the releaser (default: the host name)",
+        },
         ...storeOptions,
         helpOption,
     ],
@@ -12210,9 +12347,16 @@ Exit status:
         const id = requireId(values, "release");
         if (values.node === "")
             throw new errors/* UsageError */.eb("invalid --node '': expected a non-empty name for the releaser");
-        const node = typeof values.node === "string" ? (0,settings/* validateNode */.T2)("--node", values.node) : (0,settings/* defaultNode */.u3)();
+        const node = typeof values.node === "string"
+            ? (0,settings/* validateNode */.T2)("--node", values.node)
+            : (0,settings/* defaultNode */.u3)();
         const store = await openStore();
-        const result = await store.release({ jobId: id, node, nowMs, force: values.force === true });
+        const result = await store.release({
+            jobId: id,
+            node,
+            nowMs,
+            force: values.force === true,
+        });
         switch (result.kind) {
             case "not_found":
                 logger.error(`job ${id} not found in ${store.description}: check --id and the store options`);
@@ -12225,7 +12369,9 @@ Exit status:
                 return exitNo;
             case "released": {
                 const { head } = result;
-                const lease = head.leaseUntilMs >= nowMs ? `live lease until ${(0,types/* formatUtc */.a)(head.leaseUntilMs)} UTC, forced` : `lease lapsed at ${(0,types/* formatUtc */.a)(head.leaseUntilMs)} UTC`;
+                const lease = head.leaseUntilMs >= nowMs
+                    ? `live lease until ${(0,types/* formatUtc */.a)(head.leaseUntilMs)} UTC, forced`
+                    : `lease lapsed at ${(0,types/* formatUtc */.a)(head.leaseUntilMs)} UTC`;
                 out(`released job ${id}: run ${head.counter} on node ${head.node}, started ${(0,types/* formatUtc */.a)(head.startMs)} UTC (${lease}), is now recorded as released by ${node}\n`);
                 return 0;
             }
@@ -12259,13 +12405,20 @@ Exit status:
 `,
     options: [
         { name: "id", type: "string", value: "ID", help: "job to show (required)" },
-        { name: "range", type: "string", value: "S", help: `the contenders' --range in seconds (default ${settings/* defaults */.NT.rangeSeconds})` },
+        {
+            name: "range",
+            type: "string",
+            value: "S",
+            help: `the contenders' --range in seconds (default ${settings/* defaults */.NT.rangeSeconds})`,
+        },
         ...storeOptions,
         helpOption,
     ],
     async run({ values, openStore, out, nowMs }) {
         const id = requireId(values, "status");
-        const rangeSeconds = typeof values.range === "string" ? (0,settings/* parseSeconds */.fL)("--range", values.range) : settings/* defaults */.NT.rangeSeconds;
+        const rangeSeconds = typeof values.range === "string"
+            ? (0,settings/* parseSeconds */.fL)("--range", values.range)
+            : settings/* defaults */.NT.rangeSeconds;
         const store = await openStore();
         const head = await store.readHead(id);
         if (!head) {
@@ -12281,33 +12434,61 @@ Exit status:
         return report.held ? exitNo : 0;
     },
 };
-/** Describes the head as status lines, and whether it holds the job at `nowMs`. */
+/** Describes the head as status lines, and tells whether the job is held at `nowMs`. */
 function describeStatus(head, rangeMs, nowMs) {
     const rangeEndMs = head.startMs + rangeMs;
     const running = head.state === "running";
     const leaseLive = running && head.leaseUntilMs >= nowMs;
-    const held = !(0,rules/* isReservable */.e)(head, { jobId: head.jobId, node: "", token: "", nowMs, rangeMs, leaseMs: 0, allowOverlap: false });
+    const held = !(0,rules/* isReservable */.e)(head, {
+        jobId: head.jobId,
+        node: "",
+        token: "",
+        nowMs,
+        rangeMs,
+        leaseMs: 0,
+        allowOverlap: false,
+    });
     const inRange = rangeEndMs > nowMs;
     const fields = [
-        ["last run", `${head.counter} on node ${head.node}, started ${formatMoment(head.startMs, nowMs)}, ${head.state}`],
+        [
+            "last run",
+            `${head.counter} on node ${head.node}, started ${formatMoment(head.startMs, nowMs)}, ${head.state}`,
+        ],
     ];
     if (leaseLive)
-        fields.push(["lease", `live until ${formatMoment(head.leaseUntilMs, nowMs)}, renewed while the run lasts`]);
+        fields.push([
+            "lease",
+            `live until ${formatMoment(head.leaseUntilMs, nowMs)}, renewed while the run lasts`,
+        ]);
     else if (running)
-        fields.push(["lease", `lapsed at ${formatMoment(head.leaseUntilMs, nowMs)}: node ${head.node} stopped renewing it`]);
+        fields.push([
+            "lease",
+            `lapsed at ${formatMoment(head.leaseUntilMs, nowMs)}: node ${head.node} stopped renewing it`,
+        ]);
     else
         fields.push(["lease", "none: the run has ended"]);
-    fields.push(["range", `${inRange ? "until" : "ended"} ${formatMoment(rangeEndMs, nowMs)}, with --range ${rangeMs / 1000}`]);
+    fields.push([
+        "range",
+        `${inRange ? "until" : "ended"} ${formatMoment(rangeEndMs, nowMs)}, with --range ${rangeMs / 1000}`,
+    ]);
     if (!held) {
         fields.push(["status", "free"], ["next run", "now"]);
         return { held, fields };
     }
-    const reasons = [inRange ? "range" : "", leaseLive ? "lease" : ""].filter(Boolean).join(" and ");
+    const reasons = [inRange ? "range" : "", leaseLive ? "lease" : ""]
+        .filter(Boolean)
+        .join(" and ");
     fields.push(["status", `held by node ${head.node} (${reasons})`]);
     if (leaseLive && inRange)
-        fields.push(["next run", `from ${formatMoment(rangeEndMs, nowMs)}, once run ${head.counter} ends or its lease lapses`]);
+        fields.push([
+            "next run",
+            `from ${formatMoment(rangeEndMs, nowMs)}, once run ${head.counter} ends or its lease lapses`,
+        ]);
     else if (leaseLive)
-        fields.push(["next run", `once run ${head.counter} ends or its lease lapses`]);
+        fields.push([
+            "next run",
+            `once run ${head.counter} ends or its lease lapses`,
+        ]);
     else
         fields.push(["next run", `from ${formatMoment(rangeEndMs, nowMs)}`]);
     return { held, fields };

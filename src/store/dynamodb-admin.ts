@@ -13,7 +13,12 @@ import {
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
 import type { Logger } from "../log.js";
-import type { Head, InitResult, ReleaseRequest, ReleaseResult } from "./types.js";
+import type {
+  Head,
+  InitResult,
+  ReleaseRequest,
+  ReleaseResult,
+} from "./types.js";
 
 type Item = Record<string, AttributeValue>;
 
@@ -27,7 +32,10 @@ const releaseAttempts = 3;
  * Reads every head record (counter 0) with a paginated Scan. A Scan reads the whole table, runs
  * included, so its cost grows with the history kept; `runjop history --id` uses a Query instead.
  */
-export async function scanHeadItems(client: DynamoDBClient, table: string): Promise<Item[]> {
+export async function scanHeadItems(
+  client: DynamoDBClient,
+  table: string,
+): Promise<Item[]> {
   const heads: Item[] = [];
   let startKey: Item | undefined;
   do {
@@ -60,12 +68,17 @@ export async function releaseJob(
 ): Promise<ReleaseResult> {
   for (let attempt = 1; ; attempt++) {
     const output = await client.send(
-      new GetItemCommand({ TableName: table, Key: key(request.jobId, 0), ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: table,
+        Key: key(request.jobId, 0),
+        ConsistentRead: true,
+      }),
     );
     if (!output.Item) return { kind: "not_found" };
     const head = parseHead(output.Item);
     if (head.state !== "running") return { kind: "not_running", head };
-    if (!request.force && head.leaseUntilMs >= request.nowMs) return { kind: "lease_live", head };
+    if (!request.force && head.leaseUntilMs >= request.nowMs)
+      return { kind: "lease_live", head };
 
     const values: Item = {
       ":released": { S: "released" },
@@ -79,14 +92,23 @@ export async function releaseJob(
         new UpdateItemCommand({
           TableName: table,
           Key: key(request.jobId, 0),
-          UpdateExpression: "SET #state = :released, #lease = :now, released_by = :node, released_ms = :now",
+          UpdateExpression:
+            "SET #state = :released, #lease = :now, released_by = :node, released_ms = :now",
           ConditionExpression: `#token = :token AND #state = :running${request.force ? "" : " AND #lease < :now"}`,
-          ExpressionAttributeNames: { "#state": "state", "#lease": "lease_until_ms", "#token": "token" },
+          ExpressionAttributeNames: {
+            "#state": "state",
+            "#lease": "lease_until_ms",
+            "#token": "token",
+          },
           ExpressionAttributeValues: values,
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException && attempt < releaseAttempts) continue;
+      if (
+        error instanceof ConditionalCheckFailedException &&
+        attempt < releaseAttempts
+      )
+        continue;
       throw error;
     }
     await client
@@ -94,7 +116,8 @@ export async function releaseJob(
         new UpdateItemCommand({
           TableName: table,
           Key: key(request.jobId, head.counter),
-          UpdateExpression: "SET #state = :released, released_by = :node, released_ms = :now",
+          UpdateExpression:
+            "SET #state = :released, released_by = :node, released_ms = :now",
           ConditionExpression: "#token = :token AND #state = :running",
           ExpressionAttributeNames: { "#state": "state", "#token": "token" },
           ExpressionAttributeValues: values,
@@ -112,7 +135,12 @@ export async function releaseJob(
  * Creates the table with on-demand billing unless it exists, waits until it is ACTIVE, and enables
  * time to live on `expires_at`. Point-in-time recovery is left as it is: off on a new table.
  */
-export async function initializeTable(client: DynamoDBClient, table: string, logger: Logger, waitMs: number): Promise<InitResult> {
+export async function initializeTable(
+  client: DynamoDBClient,
+  table: string,
+  logger: Logger,
+  waitMs: number,
+): Promise<InitResult> {
   let created = false;
   try {
     await client.send(new DescribeTableCommand({ TableName: table }));
@@ -141,7 +169,9 @@ export async function initializeTable(client: DynamoDBClient, table: string, log
   }
   await waitUntilActive(client, table, waitMs);
 
-  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: table }));
+  const ttl = await client.send(
+    new DescribeTimeToLiveCommand({ TableName: table }),
+  );
   const description = ttl.TimeToLiveDescription;
   const status = description?.TimeToLiveStatus ?? "DISABLED";
   if (status === "ENABLED" || status === "ENABLING") {
@@ -150,7 +180,9 @@ export async function initializeTable(client: DynamoDBClient, table: string, log
         `table ${table} has time to live on attribute '${description?.AttributeName}', but runjop writes '${ttlAttribute}': disable it on the table, then run 'runjop init' again`,
       );
     }
-    logger.info(`time to live is already ${status.toLowerCase()} on attribute ${ttlAttribute}`);
+    logger.info(
+      `time to live is already ${status.toLowerCase()} on attribute ${ttlAttribute}`,
+    );
   } else {
     await client.send(
       new UpdateTimeToLiveCommand({
@@ -168,20 +200,30 @@ export class TableSetupError extends Error {
   override name = "TableSetupError";
 }
 
-async function waitUntilActive(client: DynamoDBClient, table: string, waitMs: number): Promise<void> {
+async function waitUntilActive(
+  client: DynamoDBClient,
+  table: string,
+  waitMs: number,
+): Promise<void> {
   const deadline = Date.now() + waitMs;
   let status = "missing";
   while (Date.now() < deadline) {
     try {
-      const output = await client.send(new DescribeTableCommand({ TableName: table }));
+      const output = await client.send(
+        new DescribeTableCommand({ TableName: table }),
+      );
       status = output.Table?.TableStatus ?? "unknown";
       if (status === "ACTIVE") return;
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
     }
-    await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 250));
+    await new Promise((resolve) =>
+      setTimeout(resolve, 250 + Math.random() * 250),
+    );
   }
-  throw new TableSetupError(`table ${table} did not become ACTIVE within ${Math.round(waitMs / 1000)} s (last status: ${status})`);
+  throw new TableSetupError(
+    `table ${table} did not become ACTIVE within ${Math.round(waitMs / 1000)} s (last status: ${status})`,
+  );
 }
 
 function key(jobId: string, counter: number): Item {

@@ -26,18 +26,28 @@ Exit status:
   75  the store could not be created or set up
 `,
   options: [
-    { name: "s3", type: "string", value: "URL", help: "S3 location of uploaded logs, s3://BUCKET[/PREFIX], added to the policy" },
+    {
+      name: "s3",
+      type: "string",
+      value: "URL",
+      help: "S3 location of uploaded logs, s3://BUCKET[/PREFIX], added to the policy",
+    },
     ...storeOptions,
     helpOption,
   ],
   async run({ values, storeSettings, openStore, out, logger }) {
-    const s3 = typeof values.s3 === "string" ? parseS3Url(values.s3) : undefined;
+    const s3 =
+      typeof values.s3 === "string" ? parseS3Url(values.s3) : undefined;
     const store = await openStore();
     const result = await store.initialize();
     if (storeSettings.kind === "sqlite") {
-      logger.info(`${result.created ? "created" : "using the existing"} ${store.description}`);
+      logger.info(
+        `${result.created ? "created" : "using the existing"} ${store.description}`,
+      );
     } else {
-      logger.info(`${result.created ? "created" : "found"} ${store.description}; it is ACTIVE, with time to live on ${result.ttlAttribute}`);
+      logger.info(
+        `${result.created ? "created" : "found"} ${store.description}; it is ACTIVE, with time to live on ${result.ttlAttribute}`,
+      );
     }
     const policy = buildPolicy(storeSettings, s3);
     if (policy) out(`${JSON.stringify(policy, null, 2)}\n`);
@@ -55,9 +65,14 @@ export interface S3Location {
 export function parseS3Url(url: string): S3Location {
   const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(url);
   if (!match || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(match[1])) {
-    throw new UsageError(`invalid --s3 '${url}': expected s3://BUCKET or s3://BUCKET/PREFIX, with a bucket name of 3 to 63 characters of a-z, 0-9, '.' and '-'`);
+    throw new UsageError(
+      `invalid --s3 '${url}': expected s3://BUCKET or s3://BUCKET/PREFIX, with a bucket name of 3 to 63 characters of a-z, 0-9, '.' and '-'`,
+    );
   }
-  return { bucket: match[1], prefix: (match[2] ?? "").replace(/^\/+|\/+$/g, "") };
+  return {
+    bucket: match[1],
+    prefix: (match[2] ?? "").replace(/^\/+|\/+$/g, ""),
+  };
 }
 
 interface Statement {
@@ -72,7 +87,10 @@ interface Statement {
  * names the region given with --region, else any region, and any account. NOTE: the ARNs use the
  * "aws" partition, so the China and GovCloud partitions need "aws-cn" or "aws-us-gov" instead.
  */
-export function buildPolicy(store: StoreSettings, s3: S3Location | undefined): { Version: string; Statement: Statement[] } | undefined {
+export function buildPolicy(
+  store: StoreSettings,
+  s3: S3Location | undefined,
+): { Version: string; Statement: Statement[] } | undefined {
   const statements: Statement[] = [];
   if (store.kind === "dynamodb") {
     const table = `arn:aws:dynamodb:${store.region ?? "*"}:*:table/${store.table}`;
@@ -80,14 +98,29 @@ export function buildPolicy(store: StoreSettings, s3: S3Location | undefined): {
       {
         Sid: "RunjopRunAndRead",
         Effect: "Allow",
-        Action: ["dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query"],
+        Action: [
+          "dynamodb:UpdateItem",
+          "dynamodb:PutItem",
+          "dynamodb:GetItem",
+          "dynamodb:Query",
+        ],
         Resource: table,
       },
-      { Sid: "RunjopListJobs", Effect: "Allow", Action: ["dynamodb:Scan"], Resource: table },
+      {
+        Sid: "RunjopListJobs",
+        Effect: "Allow",
+        Action: ["dynamodb:Scan"],
+        Resource: table,
+      },
       {
         Sid: "RunjopCreateTable",
         Effect: "Allow",
-        Action: ["dynamodb:CreateTable", "dynamodb:DescribeTable", "dynamodb:DescribeTimeToLive", "dynamodb:UpdateTimeToLive"],
+        Action: [
+          "dynamodb:CreateTable",
+          "dynamodb:DescribeTable",
+          "dynamodb:DescribeTimeToLive",
+          "dynamodb:UpdateTimeToLive",
+        ],
         Resource: table,
       },
     );
@@ -100,5 +133,7 @@ export function buildPolicy(store: StoreSettings, s3: S3Location | undefined): {
       Resource: `arn:aws:s3:::${s3.bucket}/${s3.prefix ? `${s3.prefix}/` : ""}*`,
     });
   }
-  return statements.length > 0 ? { Version: "2012-10-17", Statement: statements } : undefined;
+  return statements.length > 0
+    ? { Version: "2012-10-17", Statement: statements }
+    : undefined;
 }

@@ -2,7 +2,13 @@ import { UsageError } from "../../errors.js";
 import { defaultNode, validateNode } from "../../settings.js";
 import { formatUtc } from "../../store/types.js";
 import { storeOptions } from "../options.js";
-import { exitNo, formatMoment, helpOption, requireId, type Subcommand } from "./common.js";
+import {
+  exitNo,
+  formatMoment,
+  helpOption,
+  requireId,
+  type Subcommand,
+} from "./common.js";
 
 export const releaseCommand: Subcommand = {
   name: "release",
@@ -24,25 +30,54 @@ Exit status:
   75  the store could not be read or written
 `,
   options: [
-    { name: "id", type: "string", value: "ID", help: "job to release (required)" },
-    { name: "force", type: "boolean", help: "release even while the holder's lease is live" },
-    { name: "node", type: "string", value: "NAME", help: "name recorded as the releaser (default: the host name)" },
+    {
+      name: "id",
+      type: "string",
+      value: "ID",
+      help: "job to release (required)",
+    },
+    {
+      name: "force",
+      type: "boolean",
+      help: "release even while the holder's lease is live",
+    },
+    {
+      name: "node",
+      type: "string",
+      value: "NAME",
+      help: "name recorded as the releaser (default: the host name)",
+    },
     ...storeOptions,
     helpOption,
   ],
   async run({ values, openStore, out, logger, nowMs }) {
     const id = requireId(values, "release");
-    if (values.node === "") throw new UsageError("invalid --node '': expected a non-empty name for the releaser");
-    const node = typeof values.node === "string" ? validateNode("--node", values.node) : defaultNode();
+    if (values.node === "")
+      throw new UsageError(
+        "invalid --node '': expected a non-empty name for the releaser",
+      );
+    const node =
+      typeof values.node === "string"
+        ? validateNode("--node", values.node)
+        : defaultNode();
     const store = await openStore();
-    const result = await store.release({ jobId: id, node, nowMs, force: values.force === true });
+    const result = await store.release({
+      jobId: id,
+      node,
+      nowMs,
+      force: values.force === true,
+    });
 
     switch (result.kind) {
       case "not_found":
-        logger.error(`job ${id} not found in ${store.description}: check --id and the store options`);
+        logger.error(
+          `job ${id} not found in ${store.description}: check --id and the store options`,
+        );
         return exitNo;
       case "not_running":
-        out(`job ${id} is not held: run ${result.head.counter} on node ${result.head.node} ended as ${result.head.state}; nothing to release\n`);
+        out(
+          `job ${id} is not held: run ${result.head.counter} on node ${result.head.node} ended as ${result.head.state}; nothing to release\n`,
+        );
         return 0;
       case "lease_live":
         logger.error(
@@ -51,8 +86,13 @@ Exit status:
         return exitNo;
       case "released": {
         const { head } = result;
-        const lease = head.leaseUntilMs >= nowMs ? `live lease until ${formatUtc(head.leaseUntilMs)} UTC, forced` : `lease lapsed at ${formatUtc(head.leaseUntilMs)} UTC`;
-        out(`released job ${id}: run ${head.counter} on node ${head.node}, started ${formatUtc(head.startMs)} UTC (${lease}), is now recorded as released by ${node}\n`);
+        const lease =
+          head.leaseUntilMs >= nowMs
+            ? `live lease until ${formatUtc(head.leaseUntilMs)} UTC, forced`
+            : `lease lapsed at ${formatUtc(head.leaseUntilMs)} UTC`;
+        out(
+          `released job ${id}: run ${head.counter} on node ${head.node}, started ${formatUtc(head.startMs)} UTC (${lease}), is now recorded as released by ${node}\n`,
+        );
         return 0;
       }
     }
