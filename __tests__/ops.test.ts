@@ -628,6 +628,16 @@ describe.each(targets)("operating on the $name", ({ make }) => {
         /^not ok: the latest run of job stuck did not succeed: run 1 on node dead-host, .+, released\n$/,
       );
 
+      const releasedStatus = await cli([
+        "status",
+        "--id",
+        "stuck",
+        "--range",
+        "1",
+      ]);
+      expect(releasedStatus.stdout).toContain(
+        "\nlease:    none: the run was released\n",
+      );
       const again = await cli(["release", "--id", "stuck"]);
       expect(again.code).toBe(0);
       expect(again.stdout).toBe(

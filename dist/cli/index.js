@@ -12465,6 +12465,8 @@ function describeStatus(head, rangeMs, nowMs) {
             "lease",
             `lapsed at ${formatMoment(head.leaseUntilMs, nowMs)}: node ${head.node} stopped renewing it`,
         ]);
+    else if (head.state === "released")
+        fields.push(["lease", "none: the run was released"]);
     else
         fields.push(["lease", "none: the run has ended"]);
     fields.push([
