@@ -86,6 +86,7 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
     token,
     state: "running",
     command: describeCommand(settings.command),
+    expiresAt: settings.historyDays === undefined ? undefined : Math.floor(nowMs / 1000) + settings.historyDays * 86400,
   };
   if (reservation.abandoned) {
     logger.warn(`run ${reservation.abandoned.counter} of job ${settings.id} on node ${reservation.abandoned.node} stopped renewing its lease; marking it abandoned`);

@@ -38,6 +38,8 @@ export interface RunSettings {
   timeoutSeconds?: number;
   /** Seconds between SIGTERM (or the forwarded signal) and SIGKILL. */
   killGraceSeconds: number;
+  /** Days after its start that the store may delete a run's record; undefined keeps it. */
+  historyDays?: number;
   /** Working directory of the command; undefined means runjop's own. */
   workingDirectory?: string;
   /** Upload of the command's output to S3; undefined when the output only reaches the console. */
@@ -69,6 +71,19 @@ export function parseSeconds(option: string, value: string): number {
     );
   }
   return seconds;
+}
+
+/** Longest accepted --history-days: 100 years. */
+const maxHistoryDays = 36500;
+
+/** Parses a whole number of days from 1 to 36500, naming the option and value when it is not one. */
+export function parseHistoryDays(option: string, value: string): number {
+  const trimmed = value.trim();
+  const days = Number(trimmed);
+  if (!/^[0-9]+$/.test(trimmed) || days < 1 || days > maxHistoryDays) {
+    throw new UsageError(`invalid ${option} '${value}': expected a whole number of days from 1 to ${maxHistoryDays}, such as 90`);
+  }
+  return days;
 }
 
 /** DynamoDB limits a partition key to 2048 bytes of UTF-8. */

@@ -4,11 +4,27 @@ import { reserveAndRun } from "../runner.js";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/types.js";
 import { version } from "../version.js";
+import { checkCommand } from "./commands/check.js";
+import { runSubcommand, type Subcommand } from "./commands/common.js";
+import { historyCommand } from "./commands/history.js";
+import { initCommand } from "./commands/init.js";
+import { releaseCommand } from "./commands/release.js";
+import { statusCommand } from "./commands/status.js";
 import { formatOptions, parseOptions, runOptions, runSettingsFromArgs } from "./options.js";
 import { s3Output } from "./output.js";
 
+/** Subcommands, recognised only as the first argument; anything else is the run command. */
+const subcommands: Record<string, Subcommand> = {
+  history: historyCommand,
+  status: statusCommand,
+  release: releaseCommand,
+  init: initCommand,
+  check: checkCommand,
+};
+
 const usage = `Usage: runjop [options] "<command>"
        runjop [options] -- program [argument ...]
+       runjop history|status|release|init|check [options]
 
 Run Just Once Please: runs a command once across every host that starts it in the
 same range of time. Each host asks a shared store for the right to run the job;
@@ -29,10 +45,19 @@ Exit status:
 
 The command sees RUNJOP_ID, RUNJOP_COUNTER (the run's number, a fencing token)
 and RUNJOP_NODE in its environment.
+
+Subcommands (each has --help):
+  history  list a job's runs, or every job with its latest run
+  status   show who holds a job and when it may run next
+  release  clear a stuck reservation
+  init     create the store and print the IAM policy it needs
+  check    exit 0 when a job succeeded recently, 1 otherwise, for monitors
 `;
 
 /** Parses argv, runs the job, and returns runjop's exit status. Never throws. */
 export async function main(argv: string[]): Promise<number> {
+  const subcommand = Object.hasOwn(subcommands, argv[0] ?? "") ? subcommands[argv[0]] : undefined;
+  if (subcommand) return runSubcommand(subcommand, argv.slice(1));
   let logger = new CliLogger({ level: "info" });
   let store: Store | undefined;
   try {

@@ -4,6 +4,7 @@ import {
   defaultNode,
   defaultStorePath,
   defaults,
+  parseHistoryDays,
   parseSeconds,
   validateId,
   validateNode,
@@ -17,7 +18,7 @@ import {
 import { s3LogSettings } from "../upload/settings.js";
 
 /** One command-line option: its parser entry and its line in `--help`. */
-interface OptionSpec {
+export interface OptionSpec {
   name: string;
   short?: string;
   type: "string" | "boolean";
@@ -26,15 +27,20 @@ interface OptionSpec {
   help: string;
 }
 
+/** Options that select the store, shared by the run command and the operating subcommands. */
+export const storeOptions: OptionSpec[] = [
+  { name: "table", type: "string", value: "NAME", help: "DynamoDB table; giving it selects DynamoDB (created on first use)" },
+  { name: "region", type: "string", value: "REGION", help: `AWS region (default: AWS_REGION or the profile's region, else ${defaults.region})` },
+  { name: "endpoint-url", type: "string", value: "URL", help: "DynamoDB-compatible endpoint (default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, AWS)" },
+  { name: "store-path", type: "string", value: "FILE", help: "SQLite file of the embedded store, used without --table (default: $XDG_STATE_HOME/runjop/runjop.sqlite)" },
+];
+
 /** Options of `runjop [options] "command"`, named as in the original Python tool where it had them. */
 export const runOptions: OptionSpec[] = [
   { name: "id", type: "string", value: "ID", help: "job name shared by every host (required)" },
   { name: "range", type: "string", value: "S", help: `seconds after a run starts in which no other run may start (default ${defaults.rangeSeconds})` },
   { name: "node", type: "string", value: "NAME", help: "this host's name in the activity log (default: the host name)" },
-  { name: "table", type: "string", value: "NAME", help: "DynamoDB table; giving it selects DynamoDB (created on first use)" },
-  { name: "region", type: "string", value: "REGION", help: `AWS region (default: AWS_REGION or the profile's region, else ${defaults.region})` },
-  { name: "endpoint-url", type: "string", value: "URL", help: "DynamoDB-compatible endpoint (default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, AWS)" },
-  { name: "store-path", type: "string", value: "FILE", help: "SQLite file of the embedded store, used without --table (default: $XDG_STATE_HOME/runjop/runjop.sqlite)" },
+  ...storeOptions,
   { name: "timeout", type: "string", value: "S", help: "stop the command after S seconds and record it as timed out" },
   { name: "lease", type: "string", value: "S", help: `seconds a run's lease lasts without a heartbeat (default ${defaults.leaseSeconds})` },
   { name: "allow-overlap", type: "boolean", help: "let the next range start while a run that outlasted its range still runs" },
@@ -43,6 +49,7 @@ export const runOptions: OptionSpec[] = [
   { name: "s3-kms-key-id", type: "string", value: "ID", help: "KMS key for --s3-sse aws:kms (default: the AWS managed key aws/s3)" },
   { name: "s3-endpoint-url", type: "string", value: "URL", help: "S3-compatible endpoint, addressed path-style (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS)" },
   { name: "log", type: "string", value: "FILE", help: "append runjop's own log to FILE, with the time and the job id on each line" },
+  { name: "history-days", type: "string", value: "N", help: "let the store delete this run's record N days after it starts (default: keep it)" },
   { name: "debug", short: "d", type: "boolean", help: "log debug detail" },
   { name: "quiet", short: "q", type: "boolean", help: "log only warnings and errors" },
   { name: "help", short: "h", type: "boolean", help: "show this help and exit" },
@@ -52,7 +59,11 @@ export const runOptions: OptionSpec[] = [
 export type ParsedValues = Record<string, string | boolean | undefined>;
 
 /** Parses argv with Node's util.parseArgs: options may come before or after the command, as --x V or --x=V. */
-export function parseOptions(argv: string[], specs: OptionSpec[]): { values: ParsedValues; positionals: string[]; afterTerminator: string[] } {
+export function parseOptions(
+  argv: string[],
+  specs: OptionSpec[],
+  helpCommand = "runjop --help",
+): { values: ParsedValues; positionals: string[]; afterTerminator: string[] } {
   const options: ParseArgsConfig["options"] = {};
   for (const spec of specs) {
     options[spec.name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}) };
@@ -61,7 +72,7 @@ export function parseOptions(argv: string[], specs: OptionSpec[]): { values: Par
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
-    throw new UsageError(`${rewordParseError(error)}; run 'runjop --help' for the options`);
+    throw new UsageError(`${rewordParseError(error)}; run '${helpCommand}' for the options`);
   }
   const terminator = parsed.tokens.find((token) => token.kind === "option-terminator");
   const positionals: string[] = [];
@@ -107,7 +118,7 @@ function buildCommand(positionals: string[], afterTerminator: string[]): Command
   return { kind: "shell", script: positionals[0] };
 }
 
-function stringValue(values: ParsedValues, name: string): string | undefined {
+export function stringValue(values: ParsedValues, name: string): string | undefined {
   const value = values[name];
   return typeof value === "string" ? value : undefined;
 }
@@ -143,6 +154,7 @@ export function runSettingsFromArgs(values: ParsedValues, positionals: string[],
   const lease = stringValue(values, "lease");
   const timeout = stringValue(values, "timeout");
   const node = stringValue(values, "node");
+  const historyDays = stringValue(values, "history-days");
   return {
     id,
     rangeSeconds: range === undefined ? defaults.rangeSeconds : parseSeconds("--range", range),
@@ -152,6 +164,7 @@ export function runSettingsFromArgs(values: ParsedValues, positionals: string[],
     leaseSeconds: lease === undefined ? defaults.leaseSeconds : parseSeconds("--lease", lease),
     allowOverlap: values["allow-overlap"] === true,
     timeoutSeconds: timeout === undefined ? undefined : parseSeconds("--timeout", timeout),
+    historyDays: historyDays === undefined ? undefined : parseHistoryDays("--history-days", historyDays),
     killGraceSeconds: defaults.killGraceSeconds,
     s3: s3LogSettings({
       s3: stringValue(values, "s3"),

@@ -16,6 +16,8 @@ import { loadConfig } from "@smithy/node-config-provider";
 import { messageOf, ReserveError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { defaults } from "../settings.js";
+import { initializeTable, releaseJob, scanHeadItems, ttlAttribute } from "./dynamodb-admin.js";
+import type { InitResult, ReleaseRequest, ReleaseResult } from "./types.js";
 import { formatUtc, type Head, type Outcome, type Reservation, type ReserveRequest, type RunRecord, type RunState, type Store } from "./types.js";
 
 type Item = Record<string, AttributeValue>;
@@ -184,6 +186,7 @@ export class DynamoStore implements Store {
             token: { S: run.token },
             state: { S: run.state },
             ...(run.command === undefined ? {} : { command: { S: run.command } }),
+            ...(run.expiresAt === undefined ? {} : { [ttlAttribute]: { N: String(run.expiresAt) } }),
           },
         }),
       ),
@@ -302,6 +305,19 @@ export class DynamoStore implements Store {
     return (output.Items ?? []).map(runFromItem);
   }
 
+  async listJobs(): Promise<Head[]> {
+    const heads = (await scanHeadItems(this.client, this.table)).map(headFromItem);
+    return heads.sort((a, b) => (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0));
+  }
+
+  async release(request: ReleaseRequest): Promise<ReleaseResult> {
+    return releaseJob(this.client, this.table, request, headFromItem);
+  }
+
+  async initialize(): Promise<InitResult> {
+    return initializeTable(this.client, this.table, this.options.logger, this.options.tableWaitMs ?? 60000);
+  }
+
   async close(): Promise<void> {
     this.client.destroy();
   }
@@ -413,6 +429,8 @@ function runFromItem(item: Item): RunRecord {
     signal: item.signal?.S,
     logUrl: item.log_url?.S,
     logError: item.log_error?.S,
+    expiresAt: item[ttlAttribute]?.N === undefined ? undefined : Number(item[ttlAttribute].N),
+    releasedBy: item.released_by?.S,
   };
 }
 

@@ -3,7 +3,8 @@ import { dirname } from "node:path";
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { messageOf, UsageError } from "../errors.js";
 import { isReservable } from "./rules.js";
-import type { Head, Outcome, Reservation, ReserveRequest, RunRecord, RunState, Store } from "./types.js";
+import { addMissingColumns, deleteExpiredRuns, releaseHead } from "./sqlite-admin.js";
+import type { Head, InitResult, Outcome, ReleaseRequest, ReleaseResult, Reservation, ReserveRequest, RunRecord, RunState, Store } from "./types.js";
 
 const schema = `
 CREATE TABLE IF NOT EXISTS heads (
@@ -30,25 +31,6 @@ CREATE TABLE IF NOT EXISTS runs (
   PRIMARY KEY (job_id, counter)
 );`;
 
-/** Columns added to runs after its first release; files created earlier get them on open. */
-const addedRunColumns = [
-  ["log_url", "TEXT"],
-  ["log_error", "TEXT"],
-] as const;
-
-/** Adds the columns of addedRunColumns that an older file lacks; another process adding one at the same time is no error. */
-function addMissingColumns(db: DatabaseSync): void {
-  const present = new Set((db.prepare("PRAGMA table_info(runs)").all() as Row[]).map((row) => String(row.name)));
-  for (const [name, type] of addedRunColumns) {
-    if (present.has(name)) continue;
-    try {
-      db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
-    } catch (error) {
-      if (!/duplicate column name/i.test(messageOf(error))) throw error;
-    }
-  }
-}
-
 /** Milliseconds a writer waits for another process's transaction before failing. */
 const busyTimeoutMs = 15000;
 
@@ -63,7 +45,12 @@ type Row = Record<string, SQLInputValue>;
 export class SqliteStore implements Store {
   readonly description: string;
 
-  private constructor(private readonly db: DatabaseSync, readonly path: string) {
+  private constructor(
+    private readonly db: DatabaseSync,
+    readonly path: string,
+    /** Whether the file existed before this store opened it. */
+    private readonly existed: boolean,
+  ) {
     this.description = `embedded store ${path}`;
   }
 
@@ -75,6 +62,7 @@ export class SqliteStore implements Store {
       throw new UsageError(`cannot create the folder of the embedded store ${path}: ${messageOf(error)}; pass --store-path with a writable file`, { cause: error });
     }
     let db: DatabaseSync;
+    const existed = existsSync(path);
     try {
       db = new DatabaseSync(path);
       db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
@@ -84,7 +72,7 @@ export class SqliteStore implements Store {
     } catch (error) {
       throw new UsageError(`cannot open the embedded store ${path}: ${messageOf(error)}; pass --store-path with a readable, writable SQLite file`, { cause: error });
     }
-    return new SqliteStore(db, path);
+    return new SqliteStore(db, path, existed);
   }
 
   async reserve(request: ReserveRequest): Promise<Reservation> {
@@ -117,8 +105,8 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       this.db
         .prepare(
-          `INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command)
-           VALUES ($job, $counter, $node, $time, $start, $token, $state, $command)`,
+          `INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command, expires_at)
+           VALUES ($job, $counter, $node, $time, $start, $token, $state, $command, $expires)`,
         )
         .run({
           $job: run.jobId,
@@ -129,7 +117,9 @@ export class SqliteStore implements Store {
           $token: run.token,
           $state: run.state,
           $command: run.command ?? null,
+          $expires: run.expiresAt ?? null,
         });
+      deleteExpiredRuns(this.db, run.jobId, run.startMs);
       if (abandoned) {
         this.db
           .prepare(`UPDATE runs SET state = 'abandoned' WHERE job_id = $job AND counter = $counter AND token = $token AND state = 'running'`)
@@ -179,6 +169,19 @@ export class SqliteStore implements Store {
       .prepare(`SELECT * FROM runs WHERE job_id = $job ORDER BY counter DESC LIMIT $limit`)
       .all({ $job: jobId, $limit: limit }) as Row[];
     return rows.map(runFromRow);
+  }
+
+  async listJobs(): Promise<Head[]> {
+    const rows = this.db.prepare(`SELECT job_id FROM heads ORDER BY job_id`).all() as Row[];
+    return rows.map((row) => this.readHeadSync(String(row.job_id))).filter((head): head is Head => head !== undefined);
+  }
+
+  async release(request: ReleaseRequest): Promise<ReleaseResult> {
+    return this.transaction(() => releaseHead(this.db, this.readHeadSync(request.jobId), request));
+  }
+
+  async initialize(): Promise<InitResult> {
+    return { created: !this.existed };
   }
 
   async close(): Promise<void> {
@@ -251,5 +254,7 @@ function runFromRow(row: Row): RunRecord {
     signal: row.signal === null ? undefined : String(row.signal),
     logUrl: row.log_url == null ? undefined : String(row.log_url),
     logError: row.log_error == null ? undefined : String(row.log_error),
+    expiresAt: row.expires_at === null || row.expires_at === undefined ? undefined : Number(row.expires_at),
+    releasedBy: row.released_by === null || row.released_by === undefined ? undefined : String(row.released_by),
   };
 }

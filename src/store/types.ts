@@ -5,7 +5,9 @@ export type RunState =
   | "failed"
   | "interrupted"
   | "timed_out"
-  | "abandoned";
+  | "abandoned"
+  /** An operator cleared the reservation with `runjop release`. */
+  | "released";
 
 /**
  * The job's head record: who reserved it last and whether that run still holds a lease.
@@ -44,6 +46,10 @@ export interface RunRecord {
   logUrl?: string;
   /** Why the output's upload failed or is incomplete, and where the local copy is. */
   logError?: string;
+  /** When the store may delete this run, in seconds since the epoch (DynamoDB TTL); undefined keeps it. */
+  expiresAt?: number;
+  /** The node that cleared this run's reservation with `runjop release`. */
+  releasedBy?: string;
 }
 
 export interface ReserveRequest {
@@ -101,8 +107,40 @@ export interface Store {
   readHead(jobId: string): Promise<Head | undefined>;
   /** Lists runs of a job, newest first. */
   listRuns(jobId: string, limit: number): Promise<RunRecord[]>;
+  /** Lists the head record of every job in the store, ordered by job id. */
+  listJobs(): Promise<Head[]>;
+  /** Clears the job's reservation, recorded in the head and the holder's run as `released`. */
+  release(request: ReleaseRequest): Promise<ReleaseResult>;
+  /** Creates the table or file when missing and prepares it for expiring runs. */
+  initialize(): Promise<InitResult>;
   /** Closes connections and files, so that nothing keeps the process alive. */
   close(): Promise<void>;
+}
+
+export interface ReleaseRequest {
+  jobId: string;
+  /** The node that releases, recorded in the activity log. */
+  node: string;
+  nowMs: number;
+  /** Release even while the holder's lease is live. */
+  force: boolean;
+}
+
+export type ReleaseResult =
+  /** The head was running and is now released; `head` is the holder as it was. */
+  | { kind: "released"; head: Head }
+  /** The job never ran. */
+  | { kind: "not_found" }
+  /** The latest run has finished, so nothing holds a lease. */
+  | { kind: "not_running"; head: Head }
+  /** The holder's lease is live and `force` was not given. */
+  | { kind: "lease_live"; head: Head };
+
+export interface InitResult {
+  /** True when this call created the table or file. */
+  created: boolean;
+  /** Attribute that the store's TTL reads, when it has one (DynamoDB). */
+  ttlAttribute?: string;
 }
 
 /** Formats a time as the original tool did: "YYYY-MM-DD HH:MM:SS" in UTC. */

@@ -1,20 +1,201 @@
-export const id = 269;
-export const ids = [269];
+export const id = 566;
+export const ids = [566];
 export const modules = {
 
-/***/ 3269:
+/***/ 2566:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   DynamoStore: () => (/* binding */ DynamoStore)
-/* harmony export */ });
-/* unused harmony exports requestLimits, describeAwsError */
-/* harmony import */ var _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4305);
-/* harmony import */ var _smithy_config_resolver__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9316);
-/* harmony import */ var _smithy_node_config_provider__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5704);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8750);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7940);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  DynamoStore: () => (/* binding */ DynamoStore),
+  describeAwsError: () => (/* binding */ describeAwsError)
+});
+
+// UNUSED EXPORTS: requestLimits
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js
+var dist_cjs = __webpack_require__(4305);
+// EXTERNAL MODULE: ./node_modules/@smithy/config-resolver/dist-cjs/index.js
+var config_resolver_dist_cjs = __webpack_require__(9316);
+// EXTERNAL MODULE: ./node_modules/@smithy/node-config-provider/dist-cjs/index.js
+var node_config_provider_dist_cjs = __webpack_require__(5704);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/settings.ts
+var settings = __webpack_require__(8750);
+;// CONCATENATED MODULE: ./src/store/dynamodb-admin.ts
+
+/** Attribute that DynamoDB's time to live reads: seconds since the epoch, written on run items only. */
+const ttlAttribute = "expires_at";
+/** Release attempts when the head changes between the read and the conditional write. */
+const releaseAttempts = 3;
+/**
+ * Reads every head record (counter 0) with a paginated Scan. A Scan reads the whole table, runs
+ * included, so its cost grows with the history kept; `runjop history --id` uses a Query instead.
+ */
+async function scanHeadItems(client, table) {
+    const heads = [];
+    let startKey;
+    do {
+        const output = await client.send(new dist_cjs/* ScanCommand */.Zy5({
+            TableName: table,
+            FilterExpression: "#counter = :zero",
+            ExpressionAttributeNames: { "#counter": "counter" },
+            ExpressionAttributeValues: { ":zero": { N: "0" } },
+            ExclusiveStartKey: startKey,
+            ConsistentRead: true,
+        }));
+        heads.push(...(output.Items ?? []));
+        startKey = output.LastEvaluatedKey;
+    } while (startKey);
+    return heads;
+}
+/**
+ * Marks the head and the holder's run item `released`, with the releasing node and time. The head
+ * write is conditional on the token that was read, so that a contender that reserved the job in the
+ * meantime keeps it; on such a race the head is read again, at most `releaseAttempts` times.
+ */
+async function releaseJob(client, table, request, parseHead) {
+    for (let attempt = 1;; attempt++) {
+        const output = await client.send(new dist_cjs/* GetItemCommand */.ZKh({
+            TableName: table,
+            Key: key(request.jobId, 0),
+            ConsistentRead: true,
+        }));
+        if (!output.Item)
+            return { kind: "not_found" };
+        const head = parseHead(output.Item);
+        if (head.state !== "running")
+            return { kind: "not_running", head };
+        if (!request.force && head.leaseUntilMs >= request.nowMs)
+            return { kind: "lease_live", head };
+        const values = {
+            ":released": { S: "released" },
+            ":running": { S: "running" },
+            ":token": { S: head.token },
+            ":node": { S: request.node },
+            ":now": { N: String(request.nowMs) },
+        };
+        try {
+            await client.send(new dist_cjs/* UpdateItemCommand */.Cs({
+                TableName: table,
+                Key: key(request.jobId, 0),
+                UpdateExpression: "SET #state = :released, #lease = :now, released_by = :node, released_ms = :now",
+                ConditionExpression: `#token = :token AND #state = :running${request.force ? "" : " AND #lease < :now"}`,
+                ExpressionAttributeNames: {
+                    "#state": "state",
+                    "#lease": "lease_until_ms",
+                    "#token": "token",
+                },
+                ExpressionAttributeValues: values,
+            }));
+        }
+        catch (error) {
+            if (error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo &&
+                attempt < releaseAttempts)
+                continue;
+            throw error;
+        }
+        await client
+            .send(new dist_cjs/* UpdateItemCommand */.Cs({
+            TableName: table,
+            Key: key(request.jobId, head.counter),
+            UpdateExpression: "SET #state = :released, released_by = :node, released_ms = :now",
+            ConditionExpression: "#token = :token AND #state = :running",
+            ExpressionAttributeNames: { "#state": "state", "#token": "token" },
+            ExpressionAttributeValues: values,
+        }))
+            .catch((error) => {
+            // The run item is missing when its start record was lost, or finished in the meantime.
+            if (!(error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo))
+                throw error;
+        });
+        return { kind: "released", head };
+    }
+}
+/**
+ * Creates the table with on-demand billing unless it exists, waits until it is ACTIVE, and enables
+ * time to live on `expires_at`. Point-in-time recovery is left as it is: off on a new table.
+ */
+async function initializeTable(client, table, logger, waitMs) {
+    let created = false;
+    try {
+        await client.send(new dist_cjs/* DescribeTableCommand */.h8C({ TableName: table }));
+    }
+    catch (error) {
+        if (!(error instanceof dist_cjs/* ResourceNotFoundException */.lBX))
+            throw error;
+        try {
+            await client.send(new dist_cjs/* CreateTableCommand */.IxS({
+                TableName: table,
+                AttributeDefinitions: [
+                    { AttributeName: "job_id", AttributeType: "S" },
+                    { AttributeName: "counter", AttributeType: "N" },
+                ],
+                KeySchema: [
+                    { AttributeName: "job_id", KeyType: "HASH" },
+                    { AttributeName: "counter", KeyType: "RANGE" },
+                ],
+                BillingMode: "PAY_PER_REQUEST",
+            }));
+            created = true;
+            logger.info(`creating table ${table} with on-demand billing`);
+        }
+        catch (createError) {
+            if (!(createError instanceof dist_cjs/* ResourceInUseException */.WTW))
+                throw createError;
+        }
+    }
+    await waitUntilActive(client, table, waitMs);
+    const ttl = await client.send(new dist_cjs/* DescribeTimeToLiveCommand */.zyW({ TableName: table }));
+    const description = ttl.TimeToLiveDescription;
+    const status = description?.TimeToLiveStatus ?? "DISABLED";
+    if (status === "ENABLED" || status === "ENABLING") {
+        if (description?.AttributeName !== ttlAttribute) {
+            throw new TableSetupError(`table ${table} has time to live on attribute '${description?.AttributeName}', but runjop writes '${ttlAttribute}': disable it on the table, then run 'runjop init' again`);
+        }
+        logger.info(`time to live is already ${status.toLowerCase()} on attribute ${ttlAttribute}`);
+    }
+    else {
+        await client.send(new dist_cjs/* UpdateTimeToLiveCommand */.Btq({
+            TableName: table,
+            TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+        }));
+        logger.info(`time to live enabled on attribute ${ttlAttribute}`);
+    }
+    return { created, ttlAttribute };
+}
+/** A table whose settings conflict with runjop's. */
+class TableSetupError extends Error {
+    name = "TableSetupError";
+}
+async function waitUntilActive(client, table, waitMs) {
+    const deadline = Date.now() + waitMs;
+    let status = "missing";
+    while (Date.now() < deadline) {
+        try {
+            const output = await client.send(new dist_cjs/* DescribeTableCommand */.h8C({ TableName: table }));
+            status = output.Table?.TableStatus ?? "unknown";
+            if (status === "ACTIVE")
+                return;
+        }
+        catch (error) {
+            if (!(error instanceof dist_cjs/* ResourceNotFoundException */.lBX))
+                throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 250));
+    }
+    throw new TableSetupError(`table ${table} did not become ACTIVE within ${Math.round(waitMs / 1000)} s (last status: ${status})`);
+}
+function key(jobId, counter) {
+    return { job_id: { S: jobId }, counter: { N: String(counter) } };
+}
+
+// EXTERNAL MODULE: ./src/store/types.ts
+var types = __webpack_require__(7940);
+;// CONCATENATED MODULE: ./src/store/dynamodb.ts
+
 
 
 
@@ -57,7 +238,7 @@ class DynamoStore {
     constructor(options) {
         this.options = options;
         this.table = options.table;
-        this.client = new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .DynamoDBClient */ .MGV({
+        this.client = new dist_cjs/* DynamoDBClient */.MGV({
             region: options.region ?? regionOrDefault,
             ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
             maxAttempts: requestLimits.maxAttempts,
@@ -75,7 +256,7 @@ class DynamoStore {
             return await this.reserveOnce(request);
         }
         catch (error) {
-            if (!(error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ResourceNotFoundException */ .lBX))
+            if (!(error instanceof dist_cjs/* ResourceNotFoundException */.lBX))
                 throw error;
             this.options.logger.info(`table ${this.table} not found; creating it`);
             await this.ensureTable();
@@ -88,7 +269,7 @@ class DynamoStore {
             ":one": { N: "1" },
             ":node": { S: request.node },
             ":token": { S: request.token },
-            ":time": { S: (0,_types_js__WEBPACK_IMPORTED_MODULE_3__/* .formatUtc */ .a)(request.nowMs) },
+            ":time": { S: (0,types/* formatUtc */.a)(request.nowMs) },
             ":now": { N: String(request.nowMs) },
             ":lease": { N: String(request.nowMs + request.leaseMs) },
             ":running": { S: "running" },
@@ -97,7 +278,7 @@ class DynamoStore {
         // The rule of isReservable() in rules.ts, evaluated by DynamoDB in the same write.
         const free = request.allowOverlap ? "" : " AND (#state <> :running OR #lease < :now)";
         try {
-            const output = await this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .UpdateItemCommand */ .Cs({
+            const output = await this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
                 TableName: this.table,
                 Key: headKey(request.jobId),
                 UpdateExpression: "SET #last = if_not_exists(#last, :zero) + :one, #node = :node, #token = :token, #time = :time, #start = :now, #lease = :lease, #state = :running",
@@ -116,9 +297,9 @@ class DynamoStore {
             };
         }
         catch (error) {
-            if (error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ConditionalCheckFailedException */ .jPo)
+            if (error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo)
                 return this.resolveConflict(request, error);
-            if (error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ResourceNotFoundException */ .lBX)
+            if (error instanceof dist_cjs/* ResourceNotFoundException */.lBX)
                 throw error;
             return this.resolveFailure(request, error);
         }
@@ -157,11 +338,11 @@ class DynamoStore {
                 // The store is still unreachable: report the original failure below.
             }
         }
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ReserveError */ .JH(`could not reserve job ${request.jobId} in ${this.description}: ${cause}`, { cause: error });
+        throw new errors/* ReserveError */.JH(`could not reserve job ${request.jobId} in ${this.description}: ${cause}`, { cause: error });
     }
     async recordStart(run, abandoned) {
         const writes = [
-            this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .PutItemCommand */ .qnp({
+            this.client.send(new dist_cjs/* PutItemCommand */.qnp({
                 TableName: this.table,
                 Item: {
                     job_id: { S: run.jobId },
@@ -172,13 +353,14 @@ class DynamoStore {
                     token: { S: run.token },
                     state: { S: run.state },
                     ...(run.command === undefined ? {} : { command: { S: run.command } }),
+                    ...(run.expiresAt === undefined ? {} : { [ttlAttribute]: { N: String(run.expiresAt) } }),
                 },
             })),
         ];
         if (abandoned) {
             // Only a run item still marked running by its own token becomes abandoned.
             writes.push(this.client
-                .send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .UpdateItemCommand */ .Cs({
+                .send(new dist_cjs/* UpdateItemCommand */.Cs({
                 TableName: this.table,
                 Key: { job_id: { S: abandoned.jobId }, counter: { N: String(abandoned.counter) } },
                 UpdateExpression: "SET #state = :abandoned",
@@ -191,7 +373,7 @@ class DynamoStore {
                 },
             }))
                 .catch((error) => {
-                if (!(error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ConditionalCheckFailedException */ .jPo))
+                if (!(error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo))
                     throw error;
             }));
         }
@@ -199,7 +381,7 @@ class DynamoStore {
     }
     async extendLease(jobId, token, leaseUntilMs) {
         try {
-            await this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .UpdateItemCommand */ .Cs({
+            await this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
                 TableName: this.table,
                 Key: headKey(jobId),
                 UpdateExpression: "SET #lease = :lease",
@@ -214,14 +396,14 @@ class DynamoStore {
             return true;
         }
         catch (error) {
-            if (error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ConditionalCheckFailedException */ .jPo)
+            if (error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo)
                 return false;
             throw error;
         }
     }
     async recordOutcome(run, outcome) {
         const endMs = run.startMs + outcome.durationMs;
-        const runUpdate = this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .UpdateItemCommand */ .Cs({
+        const runUpdate = this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
             TableName: this.table,
             Key: { job_id: { S: run.jobId }, counter: { N: String(run.counter) } },
             UpdateExpression: `SET #state = :state, exit_code = :exit, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.signal ? ", signal = :signal" : ""}${outcome.logUrl ? ", log_url = :logUrl" : ""}${outcome.logError ? ", log_error = :logError" : ""}`,
@@ -242,7 +424,7 @@ class DynamoStore {
         // The head is released only while it still carries this run's token, so that a late
         // outcome never clears a newer holder's lease.
         const headRelease = this.client
-            .send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .UpdateItemCommand */ .Cs({
+            .send(new dist_cjs/* UpdateItemCommand */.Cs({
             TableName: this.table,
             Key: headKey(run.jobId),
             UpdateExpression: "SET #state = :state, #lease = :end",
@@ -255,7 +437,7 @@ class DynamoStore {
             },
         }))
             .catch((error) => {
-            if (!(error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ConditionalCheckFailedException */ .jPo))
+            if (!(error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo))
                 throw error;
             this.options.logger.warn(`job ${run.jobId} has a newer holder; its head was left as it is`);
         });
@@ -266,7 +448,7 @@ class DynamoStore {
         return item ? headFromItem(item) : undefined;
     }
     async listRuns(jobId, limit) {
-        const output = await this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .QueryCommand */ .sfZ({
+        const output = await this.client.send(new dist_cjs/* QueryCommand */.sfZ({
             TableName: this.table,
             KeyConditionExpression: "#job = :job AND #counter > :zero",
             ExpressionAttributeNames: { "#job": "job_id", "#counter": "counter" },
@@ -276,11 +458,21 @@ class DynamoStore {
         }));
         return (output.Items ?? []).map(runFromItem);
     }
+    async listJobs() {
+        const heads = (await scanHeadItems(this.client, this.table)).map(headFromItem);
+        return heads.sort((a, b) => (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0));
+    }
+    async release(request) {
+        return releaseJob(this.client, this.table, request, headFromItem);
+    }
+    async initialize() {
+        return initializeTable(this.client, this.table, this.options.logger, this.options.tableWaitMs ?? 60000);
+    }
     async close() {
         this.client.destroy();
     }
     async getHeadItem(jobId, abortSignal) {
-        const output = await this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .GetItemCommand */ .ZKh({ TableName: this.table, Key: headKey(jobId), ConsistentRead: true }), { abortSignal });
+        const output = await this.client.send(new dist_cjs/* GetItemCommand */.ZKh({ TableName: this.table, Key: headKey(jobId), ConsistentRead: true }), { abortSignal });
         return output.Item;
     }
     /**
@@ -289,7 +481,7 @@ class DynamoStore {
      */
     async ensureTable() {
         try {
-            await this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .CreateTableCommand */ .IxS({
+            await this.client.send(new dist_cjs/* CreateTableCommand */.IxS({
                 TableName: this.table,
                 AttributeDefinitions: [
                     { AttributeName: "job_id", AttributeType: "S" },
@@ -304,8 +496,8 @@ class DynamoStore {
             this.options.logger.info(`table ${this.table} created`);
         }
         catch (error) {
-            if (!(error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ResourceInUseException */ .WTW)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ReserveError */ .JH(`could not create table ${this.table}: ${describeAwsError(error)}`, { cause: error });
+            if (!(error instanceof dist_cjs/* ResourceInUseException */.WTW)) {
+                throw new errors/* ReserveError */.JH(`could not create table ${this.table}: ${describeAwsError(error)}`, { cause: error });
             }
             this.options.logger.debug(`table ${this.table} is being created by another contender`);
         }
@@ -317,7 +509,7 @@ class DynamoStore {
         let status = "missing";
         while (Date.now() < deadline) {
             try {
-                const output = await this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .DescribeTableCommand */ .h8C({ TableName: this.table }));
+                const output = await this.client.send(new dist_cjs/* DescribeTableCommand */.h8C({ TableName: this.table }));
                 status = output.Table?.TableStatus ?? "unknown";
                 if (status === "ACTIVE") {
                     this.options.logger.debug(`table ${this.table} is active`);
@@ -325,22 +517,22 @@ class DynamoStore {
                 }
             }
             catch (error) {
-                if (!(error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ResourceNotFoundException */ .lBX)) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ReserveError */ .JH(`could not read the status of table ${this.table}: ${describeAwsError(error)}`, { cause: error });
+                if (!(error instanceof dist_cjs/* ResourceNotFoundException */.lBX)) {
+                    throw new errors/* ReserveError */.JH(`could not read the status of table ${this.table}: ${describeAwsError(error)}`, { cause: error });
                 }
             }
             await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 250));
         }
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ReserveError */ .JH(`table ${this.table} did not become ACTIVE within ${Math.round(waitMs / 1000)} s (last status: ${status}); the command did not run`);
+        throw new errors/* ReserveError */.JH(`table ${this.table} did not become ACTIVE within ${Math.round(waitMs / 1000)} s (last status: ${status}); the command did not run`);
     }
 }
 /** Resolves the region as the SDK does (AWS_REGION, profile), then falls back to us-east-1. */
 async function regionOrDefault() {
     try {
-        return await (0,_smithy_node_config_provider__WEBPACK_IMPORTED_MODULE_4__/* .loadConfig */ .Z)(_smithy_config_resolver__WEBPACK_IMPORTED_MODULE_5__/* .NODE_REGION_CONFIG_OPTIONS */ .GG, _smithy_config_resolver__WEBPACK_IMPORTED_MODULE_5__/* .NODE_REGION_CONFIG_FILE_OPTIONS */ .zH)();
+        return await (0,node_config_provider_dist_cjs/* loadConfig */.Z)(config_resolver_dist_cjs/* NODE_REGION_CONFIG_OPTIONS */.GG, config_resolver_dist_cjs/* NODE_REGION_CONFIG_FILE_OPTIONS */.zH)();
     }
     catch {
-        return _settings_js__WEBPACK_IMPORTED_MODULE_1__/* .defaults */ .NT.region;
+        return settings/* defaults */.NT.region;
     }
 }
 function headKey(jobId) {
@@ -375,6 +567,8 @@ function runFromItem(item) {
         signal: item.signal?.S,
         logUrl: item.log_url?.S,
         logError: item.log_error?.S,
+        expiresAt: item[ttlAttribute]?.N === undefined ? undefined : Number(item[ttlAttribute].N),
+        releasedBy: item.released_by?.S,
     };
 }
 const credentialErrors = new Set([
@@ -389,7 +583,7 @@ const credentialErrors = new Set([
 /** Returns one line naming what failed and what to check, without secrets. */
 function describeAwsError(error) {
     const name = error instanceof Error ? error.name : "";
-    const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(error);
+    const message = (0,errors/* messageOf */.bD)(error);
     if (credentialErrors.has(name)) {
         return `AWS credentials missing, invalid or expired (${name}: ${message}); set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use an instance role`;
     }

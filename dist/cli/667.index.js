@@ -1,8 +1,8 @@
-export const id = 909;
-export const ids = [909];
+export const id = 667;
+export const ids = [667];
 export const modules = {
 
-/***/ 9909:
+/***/ 3667:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -17,27 +17,72 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
-;// CONCATENATED MODULE: ./src/store/rules.ts
+// EXTERNAL MODULE: ./src/store/rules.ts
+var rules = __webpack_require__(1730);
+;// CONCATENATED MODULE: ./src/store/sqlite-admin.ts
 /**
- * The reservation rule, which every store applies atomically. A contender may take the job when
- * the latest run started at least one range ago on the contender's own clock, and that run has
- * finished or its lease has lapsed (or overlap is allowed).
- *
- * Measuring the range from the latest start, rather than cutting time into fixed windows, is what
- * makes clock skew safe: contenders fired by the same cron tick reach the store within seconds,
- * and a contender whose clock is ahead by s sees the latest start as s seconds older, so a
- * second run needs (arrival gap + s) >= range. The DynamoDB store writes the same rule as a
- * ConditionExpression.
+ * Columns added to `runs` after its first schema. CREATE TABLE IF NOT EXISTS leaves an older
+ * file's table as it is, so each missing column is added with ALTER TABLE when the file opens.
  */
-function isReservable(head, request) {
-    if (head.startMs > request.nowMs - request.rangeMs)
-        return false;
-    if (request.allowOverlap || head.state !== "running")
-        return true;
-    return head.leaseUntilMs < request.nowMs;
+const addedRunColumns = {
+    expires_at: "INTEGER",
+    released_by: "TEXT",
+    released_ms: "INTEGER",
+    log_url: "TEXT",
+    log_error: "TEXT",
+};
+/** Adds the columns that an older file's `runs` table lacks. */
+function addMissingColumns(db) {
+    const present = new Set(db.prepare("PRAGMA table_info(runs)").all().map((column) => column.name));
+    for (const [name, type] of Object.entries(addedRunColumns)) {
+        if (present.has(name))
+            continue;
+        try {
+            db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
+        }
+        catch (error) {
+            // Another process opening the same file may have added it a moment ago.
+            if (!/duplicate column name/i.test(error instanceof Error ? error.message : String(error)))
+                throw error;
+        }
+    }
+}
+/**
+ * Deletes the job's runs whose `expires_at` (seconds since the epoch) has passed. The embedded
+ * store has no TTL of its own, so each new run of a job prunes that job's expired runs.
+ */
+function deleteExpiredRuns(db, jobId, nowMs) {
+    db.prepare("DELETE FROM runs WHERE job_id = $job AND expires_at IS NOT NULL AND expires_at < $now").run({
+        $job: jobId,
+        $now: Math.floor(nowMs / 1000),
+    });
+}
+/** Marks the head and the holder's run `released`; call it inside a write transaction. */
+function releaseHead(db, head, request) {
+    if (!head)
+        return { kind: "not_found" };
+    if (head.state !== "running")
+        return { kind: "not_running", head };
+    if (!request.force && head.leaseUntilMs >= request.nowMs)
+        return { kind: "lease_live", head };
+    db.prepare("UPDATE heads SET state = 'released', lease_until_ms = $now WHERE job_id = $job AND token = $token").run({
+        $job: head.jobId,
+        $token: head.token,
+        $now: request.nowMs,
+    });
+    db.prepare(`UPDATE runs SET state = 'released', released_by = $node, released_ms = $now
+     WHERE job_id = $job AND counter = $counter AND token = $token AND state = 'running'`).run({
+        $job: head.jobId,
+        $counter: head.counter,
+        $token: head.token,
+        $node: request.node,
+        $now: request.nowMs,
+    });
+    return { kind: "released", head };
 }
 
 ;// CONCATENATED MODULE: ./src/store/sqlite.ts
+
 
 
 
@@ -66,26 +111,6 @@ CREATE TABLE IF NOT EXISTS runs (
   signal TEXT,
   PRIMARY KEY (job_id, counter)
 );`;
-/** Columns added to runs after its first release; files created earlier get them on open. */
-const addedRunColumns = [
-    ["log_url", "TEXT"],
-    ["log_error", "TEXT"],
-];
-/** Adds the columns of addedRunColumns that an older file lacks; another process adding one at the same time is no error. */
-function addMissingColumns(db) {
-    const present = new Set(db.prepare("PRAGMA table_info(runs)").all().map((row) => String(row.name)));
-    for (const [name, type] of addedRunColumns) {
-        if (present.has(name))
-            continue;
-        try {
-            db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
-        }
-        catch (error) {
-            if (!/duplicate column name/i.test((0,errors/* messageOf */.bD)(error)))
-                throw error;
-        }
-    }
-}
 /** Milliseconds a writer waits for another process's transaction before failing. */
 const busyTimeoutMs = 15000;
 /**
@@ -97,10 +122,14 @@ const busyTimeoutMs = 15000;
 class SqliteStore {
     db;
     path;
+    existed;
     description;
-    constructor(db, path) {
+    constructor(db, path, 
+    /** Whether the file existed before this store opened it. */
+    existed) {
         this.db = db;
         this.path = path;
+        this.existed = existed;
         this.description = `embedded store ${path}`;
     }
     static async open(path) {
@@ -112,6 +141,7 @@ class SqliteStore {
             throw new errors/* UsageError */.eb(`cannot create the folder of the embedded store ${path}: ${(0,errors/* messageOf */.bD)(error)}; pass --store-path with a writable file`, { cause: error });
         }
         let db;
+        const existed = (0,external_node_fs_.existsSync)(path);
         try {
             db = new DatabaseSync(path);
             db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
@@ -122,12 +152,12 @@ class SqliteStore {
         catch (error) {
             throw new errors/* UsageError */.eb(`cannot open the embedded store ${path}: ${(0,errors/* messageOf */.bD)(error)}; pass --store-path with a readable, writable SQLite file`, { cause: error });
         }
-        return new SqliteStore(db, path);
+        return new SqliteStore(db, path, existed);
     }
     async reserve(request) {
         return this.transaction(() => {
             const head = this.readHeadSync(request.jobId);
-            if (head && !isReservable(head, request))
+            if (head && !(0,rules/* isReservable */.e)(head, request))
                 return { won: false, holder: head, attempts: 1 };
             const counter = (head?.counter ?? 0) + 1;
             this.db
@@ -151,8 +181,8 @@ class SqliteStore {
     async recordStart(run, abandoned) {
         this.transaction(() => {
             this.db
-                .prepare(`INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command)
-           VALUES ($job, $counter, $node, $time, $start, $token, $state, $command)`)
+                .prepare(`INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command, expires_at)
+           VALUES ($job, $counter, $node, $time, $start, $token, $state, $command, $expires)`)
                 .run({
                 $job: run.jobId,
                 $counter: run.counter,
@@ -162,7 +192,9 @@ class SqliteStore {
                 $token: run.token,
                 $state: run.state,
                 $command: run.command ?? null,
+                $expires: run.expiresAt ?? null,
             });
+            deleteExpiredRuns(this.db, run.jobId, run.startMs);
             if (abandoned) {
                 this.db
                     .prepare(`UPDATE runs SET state = 'abandoned' WHERE job_id = $job AND counter = $counter AND token = $token AND state = 'running'`)
@@ -206,6 +238,16 @@ class SqliteStore {
             .prepare(`SELECT * FROM runs WHERE job_id = $job ORDER BY counter DESC LIMIT $limit`)
             .all({ $job: jobId, $limit: limit });
         return rows.map(runFromRow);
+    }
+    async listJobs() {
+        const rows = this.db.prepare(`SELECT job_id FROM heads ORDER BY job_id`).all();
+        return rows.map((row) => this.readHeadSync(String(row.job_id))).filter((head) => head !== undefined);
+    }
+    async release(request) {
+        return this.transaction(() => releaseHead(this.db, this.readHeadSync(request.jobId), request));
+    }
+    async initialize() {
+        return { created: !this.existed };
     }
     async close() {
         if (this.db.isOpen)
@@ -280,6 +322,8 @@ function runFromRow(row) {
         signal: row.signal === null ? undefined : String(row.signal),
         logUrl: row.log_url == null ? undefined : String(row.log_url),
         logError: row.log_error == null ? undefined : String(row.log_error),
+        expiresAt: row.expires_at === null || row.expires_at === undefined ? undefined : Number(row.expires_at),
+        releasedBy: row.released_by === null || row.released_by === undefined ? undefined : String(row.released_by),
     };
 }
 
