@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.js";
+import { validateSchedule } from "../schedule.js";
 import {
   defaultNode,
   defaultStorePath,
@@ -34,6 +35,7 @@ export const runOptions: OptionSpec[] = [
   { name: "region", type: "string", value: "REGION", help: `AWS region (default: AWS_REGION or the profile's region, else ${defaults.region})` },
   { name: "endpoint-url", type: "string", value: "URL", help: "DynamoDB-compatible endpoint (default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, AWS)" },
   { name: "store-path", type: "string", value: "FILE", help: "SQLite file of the embedded store, used without --table (default: $XDG_STATE_HOME/runjop/runjop.sqlite)" },
+  { name: "schedule", type: "string", value: "CRON", help: "cron expression (UTC) of the job: run each occurrence once, however late, instead of using --range" },
   { name: "timeout", type: "string", value: "S", help: "stop the command after S seconds and record it as timed out" },
   { name: "lease", type: "string", value: "S", help: `seconds a run's lease lasts without a heartbeat (default ${defaults.leaseSeconds})` },
   { name: "allow-overlap", type: "boolean", help: "let the next range start while a run that outlasted its range still runs" },
@@ -138,6 +140,7 @@ export function runSettingsFromArgs(values: ParsedValues, positionals: string[],
   const lease = stringValue(values, "lease");
   const timeout = stringValue(values, "timeout");
   const node = stringValue(values, "node");
+  const schedule = stringValue(values, "schedule");
   return {
     id,
     rangeSeconds: range === undefined ? defaults.rangeSeconds : parseSeconds("--range", range),
@@ -148,6 +151,7 @@ export function runSettingsFromArgs(values: ParsedValues, positionals: string[],
     allowOverlap: values["allow-overlap"] === true,
     timeoutSeconds: timeout === undefined ? undefined : parseSeconds("--timeout", timeout),
     killGraceSeconds: defaults.killGraceSeconds,
+    ...(schedule === undefined ? {} : { schedule: validateSchedule("--schedule", schedule) }),
   };
 }
 

@@ -5,7 +5,9 @@ export type RunState =
   | "failed"
   | "interrupted"
   | "timed_out"
-  | "abandoned";
+  | "abandoned"
+  /** A gated run whose job ended without reporting whether the gated steps succeeded. */
+  | "completed";
 
 /**
  * The job's head record: who reserved it last and whether that run still holds a lease.
@@ -22,6 +24,19 @@ export interface Head {
   /** The lease ends here unless the holder renews it; meaningful while state is running. */
   leaseUntilMs: number;
   state: RunState;
+  /** Schedule occurrence that the latest scheduled run took, in milliseconds (UTC); kept by unscheduled runs. */
+  occurrenceMs?: number;
+  /** Retry identity of the latest run; see ReserveRequest.retry. */
+  retry?: RetryIdentity;
+}
+
+/**
+ * Identifies a contender that may retry its own failed run, such as one GitHub workflow run:
+ * `key` is shared by its attempts (repository and run id), `attempt` grows with each attempt.
+ */
+export interface RetryIdentity {
+  key: string;
+  attempt: number;
 }
 
 /** One run in the activity log. */
@@ -40,6 +55,10 @@ export interface RunRecord {
   command?: string;
   /** The signal that ended the run, such as SIGTERM. */
   signal?: string;
+  /** True when the run was reserved with `force`, regardless of the range or occurrence. */
+  forced?: boolean;
+  /** Schedule occurrence the run was reserved for, in milliseconds (UTC). */
+  occurrenceMs?: number;
 }
 
 export interface ReserveRequest {
@@ -52,6 +71,15 @@ export interface ReserveRequest {
   leaseMs: number;
   /** Skip the lease check, so that a run that outlasts its range does not block the next. */
   allowOverlap: boolean;
+  /**
+   * Schedule occurrence to reserve, in milliseconds (UTC). When given, it replaces the range:
+   * the job is reservable when the head's stored occurrence is missing or older than this one.
+   */
+  occurrenceMs?: number;
+  /** Reserve regardless of the range or occurrence; a live lease still blocks unless allowOverlap. */
+  force?: boolean;
+  /** A later attempt with the same key may take the job back after its earlier attempt failed. */
+  retry?: RetryIdentity;
 }
 
 export type Reservation =
@@ -72,7 +100,8 @@ export type Reservation =
 
 export interface Outcome {
   state: Exclude<RunState, "running" | "abandoned">;
-  exitCode: number;
+  /** Undefined when the outcome came without a status, such as a gated run in state completed. */
+  exitCode?: number;
   durationMs: number;
   signal?: string;
 }
