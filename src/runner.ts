@@ -75,10 +75,12 @@ export async function claimJob(context: ReserveContext, command?: string): Promi
   });
 
   if (!reservation.won) {
+    // Servers that ignore ReturnValuesOnConditionCheckFailure, such as dynalite, return no holder.
+    const holder = reservation.holder ?? (await store.readHead(settings.id).catch(() => undefined));
     const rule = occurrenceMs === undefined ? `; range ${settings.rangeSeconds} s` : "";
-    const reason = `skipped job ${settings.id}${what}: ${describeHolder(reservation.holder)}${rule}`;
+    const reason = `skipped job ${settings.id}${what}: ${describeHolder(holder)}${rule}`;
     logger.info(reason);
-    return { won: false, result: { executed: false, exitCode: 0, holder: reservation.holder, reason } };
+    return { won: false, result: { executed: false, exitCode: 0, holder, reason } };
   }
 
   const run: RunRecord = {
@@ -127,7 +129,8 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
   if (!claim.won) return claim.result;
   const { run } = claim;
   const token = run.token;
-  logger.info(`running job ${settings.id} as run ${run.counter} on node ${settings.node}: ${run.command}`);
+  const shown = /[\n\r]/.test(run.command ?? "") ? JSON.stringify(run.command) : run.command;
+  logger.info(`running job ${settings.id} as run ${run.counter} on node ${settings.node}: ${shown}`);
 
   // The start record is written while the command starts, so that it adds no latency.
   const startRecorded = store.recordStart(run, claim.abandoned).catch((error) => {

@@ -8,13 +8,15 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   DynamoStore: () => (/* binding */ DynamoStore)
 /* harmony export */ });
-/* unused harmony exports requestLimits, describeAwsError */
+/* unused harmony exports requestLimits, reserveExpressions, describeAwsError */
 /* harmony import */ var _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4305);
-/* harmony import */ var _smithy_config_resolver__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9316);
-/* harmony import */ var _smithy_node_config_provider__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5704);
+/* harmony import */ var _smithy_config_resolver__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9316);
+/* harmony import */ var _smithy_node_config_provider__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5704);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 /* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8750);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7940);
+/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1730);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7940);
+
 
 
 
@@ -43,6 +45,9 @@ const names = {
     "#start": "start_ms",
     "#lease": "lease_until_ms",
     "#state": "state",
+    "#occurrence": "occurrence_ms",
+    "#retryKey": "retry_key",
+    "#retryAttempt": "retry_attempt",
 };
 /**
  * The DynamoDB store. Partition key job_id (S), sort key counter (N): counter 0 is the job's
@@ -83,27 +88,17 @@ class DynamoStore {
         }
     }
     async reserveOnce(request) {
-        const values = {
-            ":zero": { N: "0" },
-            ":one": { N: "1" },
-            ":node": { S: request.node },
-            ":token": { S: request.token },
-            ":time": { S: (0,_types_js__WEBPACK_IMPORTED_MODULE_3__/* .formatUtc */ .a)(request.nowMs) },
-            ":now": { N: String(request.nowMs) },
-            ":lease": { N: String(request.nowMs + request.leaseMs) },
-            ":running": { S: "running" },
-            ":rangeStart": { N: String(request.nowMs - request.rangeMs) },
-        };
-        // The rule of isReservable() in rules.ts, evaluated by DynamoDB in the same write.
-        const free = request.allowOverlap ? "" : " AND (#state <> :running OR #lease < :now)";
+        const { updateExpression, conditionExpression, values } = reserveExpressions(request);
+        const expressions = `${updateExpression} ${conditionExpression ?? ""}`;
         try {
             const output = await this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .UpdateItemCommand */ .Cs({
                 TableName: this.table,
                 Key: headKey(request.jobId),
-                UpdateExpression: "SET #last = if_not_exists(#last, :zero) + :one, #node = :node, #token = :token, #time = :time, #start = :now, #lease = :lease, #state = :running",
-                ConditionExpression: `attribute_not_exists(#job) OR (#start <= :rangeStart${free})`,
-                ExpressionAttributeNames: omit(names, "#counter"),
-                ExpressionAttributeValues: values,
+                UpdateExpression: updateExpression,
+                ConditionExpression: conditionExpression,
+                // DynamoDB rejects names and values that the expressions do not use.
+                ExpressionAttributeNames: pickUsed(names, expressions),
+                ExpressionAttributeValues: pickUsed(values, expressions),
                 ReturnValues: "ALL_OLD",
                 ReturnValuesOnConditionCheckFailure: "ALL_OLD",
             }));
@@ -172,6 +167,8 @@ class DynamoStore {
                     token: { S: run.token },
                     state: { S: run.state },
                     ...(run.command === undefined ? {} : { command: { S: run.command } }),
+                    ...(run.forced ? { forced: { BOOL: true } } : {}),
+                    ...(run.occurrenceMs === undefined ? {} : { occurrence_ms: { N: String(run.occurrenceMs) } }),
                 },
             })),
         ];
@@ -224,11 +221,11 @@ class DynamoStore {
         const runUpdate = this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .UpdateItemCommand */ .Cs({
             TableName: this.table,
             Key: { job_id: { S: run.jobId }, counter: { N: String(run.counter) } },
-            UpdateExpression: `SET #state = :state, exit_code = :exit, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.signal ? ", signal = :signal" : ""}`,
+            UpdateExpression: `SET #state = :state, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.exitCode === undefined ? "" : ", exit_code = :exit"}${outcome.signal ? ", signal = :signal" : ""}`,
             ExpressionAttributeNames: { "#state": "state", "#time": "time", "#token": "token" },
             ExpressionAttributeValues: {
                 ":state": { S: outcome.state },
-                ":exit": { N: String(outcome.exitCode) },
+                ...(outcome.exitCode === undefined ? {} : { ":exit": { N: String(outcome.exitCode) } }),
                 ":duration": { N: String(outcome.durationMs) },
                 ":node": { S: run.node },
                 ":time": { S: run.time },
@@ -335,7 +332,7 @@ class DynamoStore {
 /** Resolves the region as the SDK does (AWS_REGION, profile), then falls back to us-east-1. */
 async function regionOrDefault() {
     try {
-        return await (0,_smithy_node_config_provider__WEBPACK_IMPORTED_MODULE_4__/* .loadConfig */ .Z)(_smithy_config_resolver__WEBPACK_IMPORTED_MODULE_5__/* .NODE_REGION_CONFIG_OPTIONS */ .GG, _smithy_config_resolver__WEBPACK_IMPORTED_MODULE_5__/* .NODE_REGION_CONFIG_FILE_OPTIONS */ .zH)();
+        return await (0,_smithy_node_config_provider__WEBPACK_IMPORTED_MODULE_3__/* .loadConfig */ .Z)(_smithy_config_resolver__WEBPACK_IMPORTED_MODULE_4__/* .NODE_REGION_CONFIG_OPTIONS */ .GG, _smithy_config_resolver__WEBPACK_IMPORTED_MODULE_4__/* .NODE_REGION_CONFIG_FILE_OPTIONS */ .zH)();
     }
     catch {
         return _settings_js__WEBPACK_IMPORTED_MODULE_1__/* .defaults */ .NT.region;
@@ -344,8 +341,62 @@ async function regionOrDefault() {
 function headKey(jobId) {
     return { job_id: { S: jobId }, counter: { N: headCounter } };
 }
-function omit(record, ...keys) {
-    return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key)));
+/**
+ * Builds the reservation's UpdateItem: the rule of isReservable() in rules.ts as a
+ * ConditionExpression, evaluated by DynamoDB in the same write. Without a condition (force
+ * with allowOverlap) the write always succeeds.
+ */
+function reserveExpressions(request) {
+    const values = {
+        ":zero": { N: "0" },
+        ":one": { N: "1" },
+        ":node": { S: request.node },
+        ":token": { S: request.token },
+        ":time": { S: (0,_types_js__WEBPACK_IMPORTED_MODULE_5__/* .formatUtc */ .a)(request.nowMs) },
+        ":now": { N: String(request.nowMs) },
+        ":lease": { N: String(request.nowMs + request.leaseMs) },
+        ":running": { S: "running" },
+        ":rangeStart": { N: String(request.nowMs - request.rangeMs) },
+    };
+    const sets = ["#last = if_not_exists(#last, :zero) + :one", "#node = :node", "#token = :token", "#time = :time", "#start = :now", "#lease = :lease", "#state = :running"];
+    const removes = [];
+    if (request.occurrenceMs !== undefined) {
+        values[":occurrence"] = { N: String(request.occurrenceMs) };
+        sets.push("#occurrence = :occurrence");
+    }
+    if (request.retry) {
+        values[":retryKey"] = { S: request.retry.key };
+        values[":retryAttempt"] = { N: String(request.retry.attempt) };
+        sets.push("#retryKey = :retryKey", "#retryAttempt = :retryAttempt");
+    }
+    else {
+        removes.push("#retryKey", "#retryAttempt");
+    }
+    const updateExpression = `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`;
+    let timing;
+    if (request.force)
+        timing = undefined;
+    else if (request.occurrenceMs !== undefined)
+        timing = "attribute_not_exists(#occurrence) OR #occurrence < :occurrence";
+    else
+        timing = "#start <= :rangeStart";
+    const free = request.allowOverlap ? undefined : "#state <> :running OR #lease < :now";
+    const parts = [timing, free].filter((clause) => clause !== undefined);
+    if (parts.length === 0)
+        return { updateExpression, values };
+    // DynamoDB rejects doubled parentheses, so each part is wrapped once.
+    const reservable = parts.map((part) => (part.includes(" OR ") ? `(${part})` : part)).join(" AND ");
+    const clauses = ["attribute_not_exists(#job)", parts.length > 1 ? `(${reservable})` : reservable];
+    if (request.retry) {
+        _rules_js__WEBPACK_IMPORTED_MODULE_6__/* .retryableStates */ .$.forEach((state, index) => (values[`:retryable${index}`] = { S: state }));
+        const states = _rules_js__WEBPACK_IMPORTED_MODULE_6__/* .retryableStates */ .$.map((_, index) => `:retryable${index}`).join(", ");
+        clauses.push(`(#retryKey = :retryKey AND #retryAttempt < :retryAttempt AND (#state IN (${states}) OR (#state = :running AND #lease < :now)))`);
+    }
+    return { updateExpression, conditionExpression: clauses.join(" OR "), values };
+}
+/** Keeps the entries whose placeholder (such as #state or :now) occurs in the expressions. */
+function pickUsed(record, expressions) {
+    return Object.fromEntries(Object.entries(record).filter(([key]) => new RegExp(`${key}(?![A-Za-z0-9_])`).test(expressions)));
 }
 function headFromItem(item) {
     return {
@@ -356,6 +407,8 @@ function headFromItem(item) {
         startMs: Number(item.start_ms?.N ?? 0),
         leaseUntilMs: Number(item.lease_until_ms?.N ?? 0),
         state: (item.state?.S ?? "running"),
+        occurrenceMs: item.occurrence_ms?.N === undefined ? undefined : Number(item.occurrence_ms.N),
+        retry: item.retry_key?.S === undefined ? undefined : { key: item.retry_key.S, attempt: Number(item.retry_attempt?.N ?? 0) },
     };
 }
 function runFromItem(item) {
@@ -371,6 +424,8 @@ function runFromItem(item) {
         durationMs: item.duration_ms?.N === undefined ? undefined : Number(item.duration_ms.N),
         command: item.command?.S,
         signal: item.signal?.S,
+        forced: item.forced?.BOOL,
+        occurrenceMs: item.occurrence_ms?.N === undefined ? undefined : Number(item.occurrence_ms.N),
     };
 }
 const credentialErrors = new Set([
@@ -408,6 +463,61 @@ function isNetworkOrServerError(error) {
     if (error instanceof Error && credentialErrors.has(error.name))
         return false;
     return status === undefined;
+}
+
+
+/***/ }),
+
+/***/ 1730:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ retryableStates),
+/* harmony export */   e: () => (/* binding */ isReservable)
+/* harmony export */ });
+/** States after which a later attempt of the same retry identity may run the job again. */
+const retryableStates = ["failed", "interrupted", "timed_out"];
+/**
+ * The reservation rule, which every store applies atomically. A contender may take the job when
+ * the latest run started at least one range ago on the contender's own clock, and that run has
+ * finished or its lease has lapsed (or overlap is allowed).
+ *
+ * Measuring the range from the latest start, rather than cutting time into fixed windows, is what
+ * makes clock skew safe: contenders fired by the same cron tick reach the store within seconds,
+ * and a contender whose clock is ahead by s sees the latest start as s seconds older, so a
+ * second run needs (arrival gap + s) >= range. The DynamoDB store writes the same rule as a
+ * ConditionExpression.
+ *
+ * With a schedule occurrence the range is not used: the head must carry no occurrence or an older
+ * one, so each occurrence runs at most once however late its contenders arrive. `force` skips
+ * the range and occurrence checks but not the lease. A later attempt of the retry identity
+ * that holds the head may run after that attempt failed or its lease lapsed.
+ */
+function isReservable(head, request) {
+    if (isRetryOf(head, request))
+        return true;
+    if (!request.force) {
+        if (request.occurrenceMs !== undefined) {
+            if (head.occurrenceMs !== undefined && head.occurrenceMs >= request.occurrenceMs)
+                return false;
+        }
+        else if (head.startMs > request.nowMs - request.rangeMs) {
+            return false;
+        }
+    }
+    if (request.allowOverlap || head.state !== "running")
+        return true;
+    return head.leaseUntilMs < request.nowMs;
+}
+function isRetryOf(head, request) {
+    const retry = request.retry;
+    if (!retry || !head.retry)
+        return false;
+    if (head.retry.key !== retry.key || head.retry.attempt >= retry.attempt)
+        return false;
+    if (head.state === "running")
+        return head.leaseUntilMs < request.nowMs;
+    return retryableStates.includes(head.state);
 }
 
 

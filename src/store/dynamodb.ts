@@ -409,13 +409,15 @@ export function reserveExpressions(request: ReserveRequest): { updateExpression:
 
   let timing: string | undefined;
   if (request.force) timing = undefined;
-  else if (request.occurrenceMs !== undefined) timing = "(attribute_not_exists(#occurrence) OR #occurrence < :occurrence)";
+  else if (request.occurrenceMs !== undefined) timing = "attribute_not_exists(#occurrence) OR #occurrence < :occurrence";
   else timing = "#start <= :rangeStart";
-  const free = request.allowOverlap ? undefined : "(#state <> :running OR #lease < :now)";
-  const taken = [timing, free].filter((clause) => clause !== undefined).join(" AND ");
-  if (taken === "") return { updateExpression, values };
+  const free = request.allowOverlap ? undefined : "#state <> :running OR #lease < :now";
+  const parts = [timing, free].filter((clause) => clause !== undefined);
+  if (parts.length === 0) return { updateExpression, values };
 
-  const clauses = ["attribute_not_exists(#job)", `(${taken})`];
+  // DynamoDB rejects doubled parentheses, so each part is wrapped once.
+  const reservable = parts.map((part) => (part.includes(" OR ") ? `(${part})` : part)).join(" AND ");
+  const clauses = ["attribute_not_exists(#job)", parts.length > 1 ? `(${reservable})` : reservable];
   if (request.retry) {
     retryableStates.forEach((state, index) => (values[`:retryable${index}`] = { S: state }));
     const states = retryableStates.map((_, index) => `:retryable${index}`).join(", ");

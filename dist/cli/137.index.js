@@ -1,23 +1,16 @@
-export const id = 909;
-export const ids = [909];
+export const id = 137;
+export const ids = [137];
 export const modules = {
 
-/***/ 9909:
+/***/ 1730:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  SqliteStore: () => (/* binding */ SqliteStore)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __webpack_require__(3916);
-;// CONCATENATED MODULE: ./src/store/rules.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ retryableStates),
+/* harmony export */   e: () => (/* binding */ isReservable)
+/* harmony export */ });
+/** States after which a later attempt of the same retry identity may run the job again. */
+const retryableStates = ["failed", "interrupted", "timed_out"];
 /**
  * The reservation rule, which every store applies atomically. A contender may take the job when
  * the latest run started at least one range ago on the contender's own clock, and that run has
@@ -28,16 +21,54 @@ var errors = __webpack_require__(3916);
  * and a contender whose clock is ahead by s sees the latest start as s seconds older, so a
  * second run needs (arrival gap + s) >= range. The DynamoDB store writes the same rule as a
  * ConditionExpression.
+ *
+ * With a schedule occurrence the range is not used: the head must carry no occurrence or an older
+ * one, so each occurrence runs at most once however late its contenders arrive. `force` skips
+ * the range and occurrence checks but not the lease. A later attempt of the retry identity
+ * that holds the head may run after that attempt failed or its lease lapsed.
  */
 function isReservable(head, request) {
-    if (head.startMs > request.nowMs - request.rangeMs)
-        return false;
+    if (isRetryOf(head, request))
+        return true;
+    if (!request.force) {
+        if (request.occurrenceMs !== undefined) {
+            if (head.occurrenceMs !== undefined && head.occurrenceMs >= request.occurrenceMs)
+                return false;
+        }
+        else if (head.startMs > request.nowMs - request.rangeMs) {
+            return false;
+        }
+    }
     if (request.allowOverlap || head.state !== "running")
         return true;
     return head.leaseUntilMs < request.nowMs;
 }
+function isRetryOf(head, request) {
+    const retry = request.retry;
+    if (!retry || !head.retry)
+        return false;
+    if (head.retry.key !== retry.key || head.retry.attempt >= retry.attempt)
+        return false;
+    if (head.state === "running")
+        return head.leaseUntilMs < request.nowMs;
+    return retryableStates.includes(head.state);
+}
 
-;// CONCATENATED MODULE: ./src/store/sqlite.ts
+
+/***/ }),
+
+/***/ 137:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   SqliteStore: () => (/* binding */ SqliteStore)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3916);
+/* harmony import */ var _rules_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1730);
 
 
 
@@ -50,7 +81,10 @@ CREATE TABLE IF NOT EXISTS heads (
   token TEXT NOT NULL,
   start_ms INTEGER NOT NULL,
   lease_until_ms INTEGER NOT NULL,
-  state TEXT NOT NULL
+  state TEXT NOT NULL,
+  occurrence_ms INTEGER,
+  retry_key TEXT,
+  retry_attempt INTEGER
 );
 CREATE TABLE IF NOT EXISTS runs (
   job_id TEXT NOT NULL,
@@ -64,8 +98,18 @@ CREATE TABLE IF NOT EXISTS runs (
   duration_ms INTEGER,
   command TEXT,
   signal TEXT,
+  forced INTEGER,
+  occurrence_ms INTEGER,
   PRIMARY KEY (job_id, counter)
 );`;
+/** Columns added after the first release, added to older store files when they are opened. */
+const addedColumns = [
+    ["heads", "occurrence_ms", "INTEGER"],
+    ["heads", "retry_key", "TEXT"],
+    ["heads", "retry_attempt", "INTEGER"],
+    ["runs", "forced", "INTEGER"],
+    ["runs", "occurrence_ms", "INTEGER"],
+];
 /** Milliseconds a writer waits for another process's transaction before failing. */
 const busyTimeoutMs = 15000;
 /**
@@ -86,10 +130,10 @@ class SqliteStore {
     static async open(path) {
         const { DatabaseSync } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 99, 23));
         try {
-            makeFolders((0,external_node_path_.dirname)(path));
+            makeFolders((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(path));
         }
         catch (error) {
-            throw new errors/* UsageError */.eb(`cannot create the folder of the embedded store ${path}: ${(0,errors/* messageOf */.bD)(error)}; pass --store-path with a writable file`, { cause: error });
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .eb(`cannot create the folder of the embedded store ${path}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(error)}; pass --store-path with a writable file`, { cause: error });
         }
         let db;
         try {
@@ -97,24 +141,27 @@ class SqliteStore {
             db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
             db.exec("PRAGMA journal_mode = WAL");
             db.exec(schema);
+            addMissingColumns(db);
         }
         catch (error) {
-            throw new errors/* UsageError */.eb(`cannot open the embedded store ${path}: ${(0,errors/* messageOf */.bD)(error)}; pass --store-path with a readable, writable SQLite file`, { cause: error });
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .eb(`cannot open the embedded store ${path}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .messageOf */ .bD)(error)}; pass --store-path with a readable, writable SQLite file`, { cause: error });
         }
         return new SqliteStore(db, path);
     }
     async reserve(request) {
         return this.transaction(() => {
             const head = this.readHeadSync(request.jobId);
-            if (head && !isReservable(head, request))
+            if (head && !(0,_rules_js__WEBPACK_IMPORTED_MODULE_3__/* .isReservable */ .e)(head, request))
                 return { won: false, holder: head, attempts: 1 };
             const counter = (head?.counter ?? 0) + 1;
             this.db
-                .prepare(`INSERT INTO heads (job_id, counter, node, token, start_ms, lease_until_ms, state)
-           VALUES ($job, $counter, $node, $token, $start, $lease, 'running')
+                .prepare(`INSERT INTO heads (job_id, counter, node, token, start_ms, lease_until_ms, state, occurrence_ms, retry_key, retry_attempt)
+           VALUES ($job, $counter, $node, $token, $start, $lease, 'running', $occurrence, $retryKey, $retryAttempt)
            ON CONFLICT (job_id) DO UPDATE SET counter = excluded.counter, node = excluded.node,
              token = excluded.token, start_ms = excluded.start_ms,
-             lease_until_ms = excluded.lease_until_ms, state = 'running'`)
+             lease_until_ms = excluded.lease_until_ms, state = 'running',
+             occurrence_ms = coalesce(excluded.occurrence_ms, heads.occurrence_ms),
+             retry_key = excluded.retry_key, retry_attempt = excluded.retry_attempt`)
                 .run({
                 $job: request.jobId,
                 $counter: counter,
@@ -122,6 +169,9 @@ class SqliteStore {
                 $token: request.token,
                 $start: request.nowMs,
                 $lease: request.nowMs + request.leaseMs,
+                $occurrence: request.occurrenceMs ?? null,
+                $retryKey: request.retry?.key ?? null,
+                $retryAttempt: request.retry?.attempt ?? null,
             });
             const abandoned = head && head.state === "running" ? head : undefined;
             return { won: true, counter, abandoned, attempts: 1 };
@@ -130,8 +180,8 @@ class SqliteStore {
     async recordStart(run, abandoned) {
         this.transaction(() => {
             this.db
-                .prepare(`INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command)
-           VALUES ($job, $counter, $node, $time, $start, $token, $state, $command)`)
+                .prepare(`INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command, forced, occurrence_ms)
+           VALUES ($job, $counter, $node, $time, $start, $token, $state, $command, $forced, $occurrence)`)
                 .run({
                 $job: run.jobId,
                 $counter: run.counter,
@@ -141,6 +191,8 @@ class SqliteStore {
                 $token: run.token,
                 $state: run.state,
                 $command: run.command ?? null,
+                $forced: run.forced ? 1 : null,
+                $occurrence: run.occurrenceMs ?? null,
             });
             if (abandoned) {
                 this.db
@@ -165,7 +217,7 @@ class SqliteStore {
                 $counter: run.counter,
                 $token: run.token,
                 $state: outcome.state,
-                $exit: outcome.exitCode,
+                $exit: outcome.exitCode ?? null,
                 $duration: outcome.durationMs,
                 $signal: outcome.signal ?? null,
             });
@@ -199,6 +251,8 @@ class SqliteStore {
             startMs: Number(row.start_ms),
             leaseUntilMs: Number(row.lease_until_ms),
             state: String(row.state),
+            occurrenceMs: row.occurrence_ms === null ? undefined : Number(row.occurrence_ms),
+            retry: row.retry_key === null ? undefined : { key: String(row.retry_key), attempt: Number(row.retry_attempt) },
         };
     }
     /** Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back when it throws. */
@@ -222,18 +276,18 @@ class SqliteStore {
 function makeFolders(folder) {
     const missing = [];
     let current = folder;
-    while (!(0,external_node_fs_.existsSync)(current)) {
+    while (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(current)) {
         missing.unshift(current);
-        const parent = (0,external_node_path_.dirname)(current);
+        const parent = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(current);
         if (parent === current)
             break;
         current = parent;
     }
-    if ((0,external_node_fs_.existsSync)(current) && !(0,external_node_fs_.statSync)(current).isDirectory())
+    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(current) && !(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(current).isDirectory())
         throw new Error(`${current} is not a folder`);
     for (const path of missing) {
         try {
-            (0,external_node_fs_.mkdirSync)(path);
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(path);
         }
         catch (error) {
             if (error.code !== "EEXIST")
@@ -254,7 +308,32 @@ function runFromRow(row) {
         durationMs: row.duration_ms === null ? undefined : Number(row.duration_ms),
         command: row.command === null ? undefined : String(row.command),
         signal: row.signal === null ? undefined : String(row.signal),
+        forced: row.forced === null || row.forced === undefined ? undefined : Number(row.forced) === 1,
+        occurrenceMs: row.occurrence_ms === null || row.occurrence_ms === undefined ? undefined : Number(row.occurrence_ms),
     };
+}
+/**
+ * Adds the columns of `addedColumns` that an older store file lacks. The check and the ALTER
+ * run in one IMMEDIATE transaction, so two processes opening the same old file do not both add
+ * a column.
+ */
+function addMissingColumns(db) {
+    const missing = () => addedColumns.filter(([table, column]) => {
+        const columns = db.prepare(`PRAGMA table_info(${table})`).all();
+        return !columns.some((row) => row.name === column);
+    });
+    if (missing().length === 0)
+        return;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+        for (const [table, column, type] of missing())
+            db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+        db.exec("COMMIT");
+    }
+    catch (error) {
+        db.exec("ROLLBACK");
+        throw error;
+    }
 }
 
 
