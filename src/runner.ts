@@ -58,8 +58,8 @@ export async function claimJob(context: ReserveContext, command?: string): Promi
   const token = randomUUID();
   const nowMs = Date.now();
   const occurrenceMs = settings.schedule === undefined ? undefined : latestOccurrence(settings.schedule, nowMs);
-  const what = occurrenceMs === undefined ? "" : ` for the occurrence of ${formatUtc(occurrenceMs)} UTC (${settings.schedule})`;
-  logger.debug(`reserving job ${settings.id}${what} for node ${settings.node} in ${store.description}`);
+  const occurrenceLabel = occurrenceMs === undefined ? "" : ` for the occurrence of ${formatUtc(occurrenceMs)} UTC (${settings.schedule})`;
+  logger.debug(`reserving job ${settings.id}${occurrenceLabel} for node ${settings.node} in ${store.description}`);
 
   const reservation = await store.reserve({
     jobId: settings.id,
@@ -78,7 +78,7 @@ export async function claimJob(context: ReserveContext, command?: string): Promi
     // Servers that ignore ReturnValuesOnConditionCheckFailure, such as dynalite, return no holder.
     const holder = reservation.holder ?? (await store.readHead(settings.id).catch(() => undefined));
     const rule = occurrenceMs === undefined ? `; range ${settings.rangeSeconds} s` : "";
-    const reason = `skipped job ${settings.id}${what}: ${describeHolder(holder)}${rule}`;
+    const reason = `skipped job ${settings.id}${occurrenceLabel}: ${describeHolder(holder)}${rule}`;
     logger.info(reason);
     return { won: false, result: { executed: false, exitCode: 0, holder, reason } };
   }
@@ -129,8 +129,8 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
   if (!claim.won) return claim.result;
   const { run } = claim;
   const token = run.token;
-  const shown = /[\n\r]/.test(run.command ?? "") ? JSON.stringify(run.command) : run.command;
-  logger.info(`running job ${settings.id} as run ${run.counter} on node ${settings.node}: ${shown}`);
+  const commandLine = /[\n\r]/.test(run.command ?? "") ? JSON.stringify(run.command) : run.command;
+  logger.info(`running job ${settings.id} as run ${run.counter} on node ${settings.node}: ${commandLine}`);
 
   // The start record is written while the command starts, so that it adds no latency.
   const startRecorded = store.recordStart(run, claim.abandoned).catch((error) => {

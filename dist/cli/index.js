@@ -11371,8 +11371,8 @@ async function claimJob(context, command) {
     const token = (0,external_node_crypto_.randomUUID)();
     const nowMs = Date.now();
     const occurrenceMs = settings.schedule === undefined ? undefined : latestOccurrence(settings.schedule, nowMs);
-    const what = occurrenceMs === undefined ? "" : ` for the occurrence of ${(0,types/* formatUtc */.a)(occurrenceMs)} UTC (${settings.schedule})`;
-    logger.debug(`reserving job ${settings.id}${what} for node ${settings.node} in ${store.description}`);
+    const occurrenceLabel = occurrenceMs === undefined ? "" : ` for the occurrence of ${(0,types/* formatUtc */.a)(occurrenceMs)} UTC (${settings.schedule})`;
+    logger.debug(`reserving job ${settings.id}${occurrenceLabel} for node ${settings.node} in ${store.description}`);
     const reservation = await store.reserve({
         jobId: settings.id,
         node: settings.node,
@@ -11389,7 +11389,7 @@ async function claimJob(context, command) {
         // Servers that ignore ReturnValuesOnConditionCheckFailure, such as dynalite, return no holder.
         const holder = reservation.holder ?? (await store.readHead(settings.id).catch(() => undefined));
         const rule = occurrenceMs === undefined ? `; range ${settings.rangeSeconds} s` : "";
-        const reason = `skipped job ${settings.id}${what}: ${describeHolder(holder)}${rule}`;
+        const reason = `skipped job ${settings.id}${occurrenceLabel}: ${describeHolder(holder)}${rule}`;
         logger.info(reason);
         return { won: false, result: { executed: false, exitCode: 0, holder, reason } };
     }
@@ -11441,8 +11441,8 @@ async function reserveAndRun(context) {
         return claim.result;
     const { run } = claim;
     const token = run.token;
-    const shown = /[\n\r]/.test(run.command ?? "") ? JSON.stringify(run.command) : run.command;
-    logger.info(`running job ${settings.id} as run ${run.counter} on node ${settings.node}: ${shown}`);
+    const commandLine = /[\n\r]/.test(run.command ?? "") ? JSON.stringify(run.command) : run.command;
+    logger.info(`running job ${settings.id} as run ${run.counter} on node ${settings.node}: ${commandLine}`);
     // The start record is written while the command starts, so that it adds no latency.
     const startRecorded = store.recordStart(run, claim.abandoned).catch((error) => {
         logger.warn(`could not record the start of run ${run.counter}: ${(0,errors/* messageOf */.bD)(error)}`);

@@ -42818,6 +42818,8 @@ const outcomeVariable = "RUNJOP_OUTCOME";
  * GITHUB_ENV, for example to `${{ job.status }}` (success, failure, cancelled), a state name or an
  * exit status. Without it the post step cannot see whether the gated steps succeeded, and
  * records the state `completed` with no exit status.
+ * NOTE: GitHub documents that GITHUB_ENV reaches all later steps of the job. No test here
+ * shows that post steps see it, because the tests start the post step themselves.
  */
 function gateOutcome(value, durationMs, logger) {
     const text = (value ?? "").trim();
