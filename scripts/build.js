@@ -3,7 +3,11 @@
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 
-const entries = [{ source: "src/cli/index.ts", out: "dist/cli" }];
+const entries = [
+  { source: "src/cli/index.ts", out: "dist/cli" },
+  { source: "src/action/main.ts", out: "dist/main" },
+  { source: "src/action/post.ts", out: "dist/post" },
+];
 
 for (const { source, out } of entries) {
   rmSync(out, { recursive: true, force: true });

@@ -36,13 +36,13 @@ export function signalExitCode(signal: NodeJS.Signals): number {
  * its output was read. SIGINT, SIGTERM and SIGHUP sent to runjop go to the whole group, followed
  * by SIGKILL after the grace period; the run then counts as interrupted with status 128 + signal.
  */
-export function runJob(options: JobOptions): Promise<Outcome> {
+export function runJob(options: JobOptions): Promise<Outcome & { exitCode: number }> {
   const started = performance.now();
   const { command, logger } = options;
   const file = command.kind === "shell" ? (command.shell ?? "/bin/sh") : command.file;
-  const args = command.kind === "shell" ? ["-c", command.script] : command.args;
+  const args = command.kind === "shell" ? [...(command.shellArgs ?? ["-c"]), command.script] : command.args;
 
-  return new Promise<Outcome>((resolve) => {
+  return new Promise<Outcome & { exitCode: number }>((resolve) => {
     let stopReason: { state: "interrupted" | "timed_out"; signal: NodeJS.Signals } | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     let timeoutTimer: NodeJS.Timeout | undefined;
@@ -92,7 +92,7 @@ export function runJob(options: JobOptions): Promise<Outcome> {
       }, options.timeoutMs);
     }
 
-    const finish = (outcome: Omit<Outcome, "durationMs">) => {
+    const finish = (outcome: Omit<Outcome, "durationMs"> & { exitCode: number }) => {
       if (settled) return;
       settled = true;
       clearTimeout(killTimer);
@@ -136,7 +136,7 @@ function outcomeOf(
   code: number | null,
   signal: NodeJS.Signals | null,
   stopReason: { state: "interrupted" | "timed_out"; signal: NodeJS.Signals } | undefined,
-): Omit<Outcome, "durationMs"> {
+): Omit<Outcome, "durationMs"> & { exitCode: number } {
   if (stopReason?.state === "timed_out") {
     return { state: "timed_out", exitCode: timeoutExitCode, signal: signal ?? stopReason.signal };
   }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { messageOf } from "./errors.js";
 import { runJob } from "./job.js";
 import type { Logger } from "./log.js";
+import { latestOccurrence } from "./schedule.js";
 import type { Command, RunSettings } from "./settings.js";
 import { formatUtc, type Head, type Outcome, type RunRecord, type Store } from "./store/types.js";
 
@@ -10,7 +11,27 @@ export type RunResult =
   | { executed: true; counter: number; exitCode: number; outcome: Outcome; reason: string; logUrl?: string }
   | { executed: false; exitCode: 0; holder?: Head; reason: string };
 
-export interface RunContext {
+/** The settings a reservation needs, without those of the command. */
+export type ReserveSettings = Omit<RunSettings, "command" | "timeoutSeconds" | "killGraceSeconds" | "workingDirectory">;
+
+export interface ReserveContext {
+  settings: ReserveSettings;
+  store: Store;
+  logger: Logger;
+  /**
+   * Reads the head when a lost reservation came back without its holder, as from servers that
+   * ignore ReturnValuesOnConditionCheckFailure (dynalite). The action needs the holder for its
+   * outputs; the CLI keeps a skip to one request and logs no holder in that case.
+   */
+  readMissingHolder?: boolean;
+}
+
+/** The result of a reservation: the run this contender now holds, or why it skipped. */
+export type Claim =
+  | { won: true; run: RunRecord; abandoned?: Head }
+  | { won: false; result: Extract<RunResult, { executed: false }> };
+
+export interface RunContext extends ReserveContext {
   settings: RunSettings;
   store: Store;
   logger: Logger;
@@ -48,18 +69,21 @@ export function describeCommand(command: Command): string {
 export function describeHolder(holder: Head | undefined): string {
   if (!holder) return "another contender holds the range";
   const since = formatUtc(holder.startMs);
-  return `node ${holder.node} holds it with run ${holder.counter}, started ${since} UTC (${holder.state})`;
+  const occurrence = holder.occurrenceMs === undefined ? "" : ` for the occurrence of ${formatUtc(holder.occurrenceMs)} UTC`;
+  return `node ${holder.node} holds it with run ${holder.counter}${occurrence}, started ${since} UTC (${holder.state})`;
 }
 
 /**
- * Reserves the job, and when this contender wins, runs the command and records its outcome.
- * A contender that loses returns at once with exit status 0.
+ * Reserves the job with one atomic write to the store. With a schedule, the reservation is for
+ * the latest occurrence at or before now; otherwise for the range that starts now.
  */
-export async function reserveAndRun(context: RunContext): Promise<RunResult> {
+export async function claimJob(context: ReserveContext, command?: string): Promise<Claim> {
   const { settings, store, logger } = context;
   const token = randomUUID();
   const nowMs = Date.now();
-  logger.debug(`reserving job ${settings.id} for node ${settings.node} in ${store.description}`);
+  const occurrenceMs = settings.schedule === undefined ? undefined : latestOccurrence(settings.schedule, nowMs);
+  const occurrenceLabel = occurrenceMs === undefined ? "" : ` for the occurrence of ${formatUtc(occurrenceMs)} UTC (${settings.schedule})`;
+  logger.debug(`reserving job ${settings.id}${occurrenceLabel} for node ${settings.node} in ${store.description}`);
 
   const reservation = await store.reserve({
     jobId: settings.id,
@@ -69,12 +93,19 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
     rangeMs: settings.rangeSeconds * 1000,
     leaseMs: settings.leaseSeconds * 1000,
     allowOverlap: settings.allowOverlap,
+    occurrenceMs,
+    force: settings.force,
+    retry: settings.retry,
   });
 
   if (!reservation.won) {
-    const reason = `skipped job ${settings.id}: ${describeHolder(reservation.holder)}; range ${settings.rangeSeconds} s`;
+    // Servers that ignore ReturnValuesOnConditionCheckFailure, such as dynalite, return no holder.
+    let holder = reservation.holder;
+    if (!holder && context.readMissingHolder) holder = await store.readHead(settings.id).catch(() => undefined);
+    const rule = occurrenceMs === undefined ? `; range ${settings.rangeSeconds} s` : "";
+    const reason = `skipped job ${settings.id}${occurrenceLabel}: ${describeHolder(holder)}${rule}`;
     logger.info(reason);
-    return { executed: false, exitCode: 0, holder: reservation.holder, reason };
+    return { won: false, result: { executed: false, exitCode: 0, holder, reason } };
   }
 
   const run: RunRecord = {
@@ -85,16 +116,50 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
     startMs: nowMs,
     token,
     state: "running",
-    command: describeCommand(settings.command),
+    command,
+    ...(settings.force ? { forced: true } : {}),
+    ...(occurrenceMs === undefined ? {} : { occurrenceMs }),
     expiresAt: settings.historyDays === undefined ? undefined : Math.floor(nowMs / 1000) + settings.historyDays * 86400,
   };
   if (reservation.abandoned) {
     logger.warn(`run ${reservation.abandoned.counter} of job ${settings.id} on node ${reservation.abandoned.node} stopped renewing its lease; marking it abandoned`);
   }
-  logger.info(`running job ${settings.id} as run ${run.counter} on node ${settings.node}: ${run.command}`);
+  if (settings.force) logger.info(`job ${settings.id} is forced: the range and the schedule occurrence were not checked`);
+  return { won: true, run, abandoned: reservation.abandoned };
+}
+
+/**
+ * Reserves the job and records the start of its run, without running anything: the caller runs
+ * the work and later records the outcome with store.recordOutcome, using the returned run.
+ */
+export async function reserveOnly(context: ReserveContext): Promise<Claim> {
+  const claim = await claimJob(context);
+  if (!claim.won) return claim;
+  const { run } = claim;
+  context.logger.info(`reserved job ${run.jobId} as run ${run.counter} for node ${run.node}`);
+  try {
+    await context.store.recordStart(run, claim.abandoned);
+  } catch (error) {
+    context.logger.warn(`could not record the start of run ${run.counter}: ${messageOf(error)}`);
+  }
+  return claim;
+}
+
+/**
+ * Reserves the job, and when this contender wins, runs the command and records its outcome.
+ * A contender that loses returns at once with exit status 0.
+ */
+export async function reserveAndRun(context: RunContext): Promise<RunResult> {
+  const { settings, store, logger } = context;
+  const claim = await claimJob(context, describeCommand(settings.command));
+  if (!claim.won) return claim.result;
+  const { run } = claim;
+  const token = run.token;
+  const commandLine = /[\n\r]/.test(run.command ?? "") ? JSON.stringify(run.command) : run.command;
+  logger.info(`running job ${settings.id} as run ${run.counter} on node ${settings.node}: ${commandLine}`);
 
   // The start record is written while the command starts, so that it adds no latency.
-  const startRecorded = store.recordStart(run, reservation.abandoned).catch((error) => {
+  const startRecorded = store.recordStart(run, claim.abandoned).catch((error) => {
     logger.warn(`could not record the start of run ${run.counter}: ${messageOf(error)}`);
   });
   const heartbeat = startHeartbeat(context, token);

@@ -2,10 +2,14 @@ import { homedir, hostname } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "./errors.js";
 import type { S3LogSettings } from "./upload/settings.js";
+import type { RetryIdentity } from "./store/types.js";
 
-/** The command to start: a string for `/bin/sh -c`, or a program and its arguments. */
+/**
+ * How the command is started: a script run as `shell ...shellArgs script` (default
+ * `/bin/sh -c script`), or a program and its arguments.
+ */
 export type Command =
-  | { kind: "shell"; script: string; shell?: string }
+  | { kind: "shell"; script: string; shell?: string; shellArgs?: string[] }
   | { kind: "exec"; file: string; args: string[] };
 
 /** The store that keeps reservations and the activity log. */
@@ -44,6 +48,12 @@ export interface RunSettings {
   workingDirectory?: string;
   /** Upload of the command's output to S3; undefined when the output only reaches the console. */
   s3?: S3LogSettings;
+  /** Five-field cron expression (UTC): when given, each occurrence runs once and the range is not used. */
+  schedule?: string;
+  /** Reserve regardless of the range or the schedule occurrence, and record the run as forced. */
+  force?: boolean;
+  /** Lets a later attempt of the same contender run again after its run failed. */
+  retry?: RetryIdentity;
 }
 
 export const defaults = {

@@ -12,7 +12,7 @@ __webpack_require__.d(__webpack_exports__, {
   describeAwsError: () => (/* binding */ describeAwsError)
 });
 
-// UNUSED EXPORTS: requestLimits
+// UNUSED EXPORTS: requestLimits, reserveExpressions
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js
 var dist_cjs = __webpack_require__(4305);
@@ -192,9 +192,12 @@ function key(jobId, counter) {
     return { job_id: { S: jobId }, counter: { N: String(counter) } };
 }
 
+// EXTERNAL MODULE: ./src/store/rules.ts
+var rules = __webpack_require__(1730);
 // EXTERNAL MODULE: ./src/store/types.ts
 var types = __webpack_require__(7940);
 ;// CONCATENATED MODULE: ./src/store/dynamodb.ts
+
 
 
 
@@ -224,6 +227,9 @@ const names = {
     "#start": "start_ms",
     "#lease": "lease_until_ms",
     "#state": "state",
+    "#occurrence": "occurrence_ms",
+    "#retryKey": "retry_key",
+    "#retryAttempt": "retry_attempt",
 };
 /**
  * The DynamoDB store. Partition key job_id (S), sort key counter (N): counter 0 is the job's
@@ -264,27 +270,17 @@ class DynamoStore {
         }
     }
     async reserveOnce(request) {
-        const values = {
-            ":zero": { N: "0" },
-            ":one": { N: "1" },
-            ":node": { S: request.node },
-            ":token": { S: request.token },
-            ":time": { S: (0,types/* formatUtc */.a)(request.nowMs) },
-            ":now": { N: String(request.nowMs) },
-            ":lease": { N: String(request.nowMs + request.leaseMs) },
-            ":running": { S: "running" },
-            ":rangeStart": { N: String(request.nowMs - request.rangeMs) },
-        };
-        // The rule of isReservable() in rules.ts, evaluated by DynamoDB in the same write.
-        const free = request.allowOverlap ? "" : " AND (#state <> :running OR #lease < :now)";
+        const { updateExpression, conditionExpression, values } = reserveExpressions(request);
+        const expressions = `${updateExpression} ${conditionExpression ?? ""}`;
         try {
             const output = await this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
                 TableName: this.table,
                 Key: headKey(request.jobId),
-                UpdateExpression: "SET #last = if_not_exists(#last, :zero) + :one, #node = :node, #token = :token, #time = :time, #start = :now, #lease = :lease, #state = :running",
-                ConditionExpression: `attribute_not_exists(#job) OR (#start <= :rangeStart${free})`,
-                ExpressionAttributeNames: omit(names, "#counter"),
-                ExpressionAttributeValues: values,
+                UpdateExpression: updateExpression,
+                ConditionExpression: conditionExpression,
+                // DynamoDB rejects names and values that the expressions do not use.
+                ExpressionAttributeNames: pickUsed(names, expressions),
+                ExpressionAttributeValues: pickUsed(values, expressions),
                 ReturnValues: "ALL_OLD",
                 ReturnValuesOnConditionCheckFailure: "ALL_OLD",
             }));
@@ -354,6 +350,8 @@ class DynamoStore {
                     state: { S: run.state },
                     ...(run.command === undefined ? {} : { command: { S: run.command } }),
                     ...(run.expiresAt === undefined ? {} : { [ttlAttribute]: { N: String(run.expiresAt) } }),
+                    ...(run.forced ? { forced: { BOOL: true } } : {}),
+                    ...(run.occurrenceMs === undefined ? {} : { occurrence_ms: { N: String(run.occurrenceMs) } }),
                 },
             })),
         ];
@@ -406,11 +404,11 @@ class DynamoStore {
         const runUpdate = this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
             TableName: this.table,
             Key: { job_id: { S: run.jobId }, counter: { N: String(run.counter) } },
-            UpdateExpression: `SET #state = :state, exit_code = :exit, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.signal ? ", signal = :signal" : ""}${outcome.logUrl ? ", log_url = :logUrl" : ""}${outcome.logError ? ", log_error = :logError" : ""}`,
+            UpdateExpression: `SET #state = :state, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.exitCode === undefined ? "" : ", exit_code = :exit"}${outcome.signal ? ", signal = :signal" : ""}${outcome.logUrl ? ", log_url = :logUrl" : ""}${outcome.logError ? ", log_error = :logError" : ""}`,
             ExpressionAttributeNames: { "#state": "state", "#time": "time", "#token": "token" },
             ExpressionAttributeValues: {
                 ":state": { S: outcome.state },
-                ":exit": { N: String(outcome.exitCode) },
+                ...(outcome.exitCode === undefined ? {} : { ":exit": { N: String(outcome.exitCode) } }),
                 ":duration": { N: String(outcome.durationMs) },
                 ":node": { S: run.node },
                 ":time": { S: run.time },
@@ -538,8 +536,62 @@ async function regionOrDefault() {
 function headKey(jobId) {
     return { job_id: { S: jobId }, counter: { N: headCounter } };
 }
-function omit(record, ...keys) {
-    return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key)));
+/**
+ * Builds the reservation's UpdateItem: the rule of isReservable() in rules.ts as a
+ * ConditionExpression, evaluated by DynamoDB in the same write. Without a condition (force
+ * with allowOverlap) the write always succeeds.
+ */
+function reserveExpressions(request) {
+    const values = {
+        ":zero": { N: "0" },
+        ":one": { N: "1" },
+        ":node": { S: request.node },
+        ":token": { S: request.token },
+        ":time": { S: (0,types/* formatUtc */.a)(request.nowMs) },
+        ":now": { N: String(request.nowMs) },
+        ":lease": { N: String(request.nowMs + request.leaseMs) },
+        ":running": { S: "running" },
+        ":rangeStart": { N: String(request.nowMs - request.rangeMs) },
+    };
+    const sets = ["#last = if_not_exists(#last, :zero) + :one", "#node = :node", "#token = :token", "#time = :time", "#start = :now", "#lease = :lease", "#state = :running"];
+    const removes = [];
+    if (request.occurrenceMs !== undefined) {
+        values[":occurrence"] = { N: String(request.occurrenceMs) };
+        sets.push("#occurrence = :occurrence");
+    }
+    if (request.retry) {
+        values[":retryKey"] = { S: request.retry.key };
+        values[":retryAttempt"] = { N: String(request.retry.attempt) };
+        sets.push("#retryKey = :retryKey", "#retryAttempt = :retryAttempt");
+    }
+    else {
+        removes.push("#retryKey", "#retryAttempt");
+    }
+    const updateExpression = `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`;
+    let timing;
+    if (request.force)
+        timing = undefined;
+    else if (request.occurrenceMs !== undefined)
+        timing = "attribute_not_exists(#occurrence) OR #occurrence < :occurrence";
+    else
+        timing = "#start <= :rangeStart";
+    const free = request.allowOverlap ? undefined : "#state <> :running OR #lease < :now";
+    const parts = [timing, free].filter((clause) => clause !== undefined);
+    if (parts.length === 0)
+        return { updateExpression, values };
+    // DynamoDB rejects doubled parentheses, so each part is wrapped once.
+    const reservable = parts.map((part) => (part.includes(" OR ") ? `(${part})` : part)).join(" AND ");
+    const clauses = ["attribute_not_exists(#job)", parts.length > 1 ? `(${reservable})` : reservable];
+    if (request.retry) {
+        rules/* retryableStates */.$.forEach((state, index) => (values[`:retryable${index}`] = { S: state }));
+        const states = rules/* retryableStates */.$.map((_, index) => `:retryable${index}`).join(", ");
+        clauses.push(`(#retryKey = :retryKey AND #retryAttempt < :retryAttempt AND (#state IN (${states}) OR (#state = :running AND #lease < :now)))`);
+    }
+    return { updateExpression, conditionExpression: clauses.join(" OR "), values };
+}
+/** Keeps the entries whose placeholder (such as #state or :now) occurs in the expressions. */
+function pickUsed(record, expressions) {
+    return Object.fromEntries(Object.entries(record).filter(([key]) => new RegExp(`${key}(?![A-Za-z0-9_])`).test(expressions)));
 }
 function headFromItem(item) {
     return {
@@ -550,6 +602,8 @@ function headFromItem(item) {
         startMs: Number(item.start_ms?.N ?? 0),
         leaseUntilMs: Number(item.lease_until_ms?.N ?? 0),
         state: (item.state?.S ?? "running"),
+        occurrenceMs: item.occurrence_ms?.N === undefined ? undefined : Number(item.occurrence_ms.N),
+        retry: item.retry_key?.S === undefined ? undefined : { key: item.retry_key.S, attempt: Number(item.retry_attempt?.N ?? 0) },
     };
 }
 function runFromItem(item) {
@@ -569,6 +623,8 @@ function runFromItem(item) {
         logError: item.log_error?.S,
         expiresAt: item[ttlAttribute]?.N === undefined ? undefined : Number(item[ttlAttribute].N),
         releasedBy: item.released_by?.S,
+        forced: item.forced?.BOOL,
+        occurrenceMs: item.occurrence_ms?.N === undefined ? undefined : Number(item.occurrence_ms.N),
     };
 }
 const credentialErrors = new Set([

@@ -21,33 +21,6 @@ var errors = __webpack_require__(3916);
 var rules = __webpack_require__(1730);
 ;// CONCATENATED MODULE: ./src/store/sqlite-admin.ts
 /**
- * Columns added to `runs` after its first schema. CREATE TABLE IF NOT EXISTS leaves an older
- * file's table as it is, so each missing column is added with ALTER TABLE when the file opens.
- */
-const addedRunColumns = {
-    expires_at: "INTEGER",
-    released_by: "TEXT",
-    released_ms: "INTEGER",
-    log_url: "TEXT",
-    log_error: "TEXT",
-};
-/** Adds the columns that an older file's `runs` table lacks. */
-function addMissingColumns(db) {
-    const present = new Set(db.prepare("PRAGMA table_info(runs)").all().map((column) => column.name));
-    for (const [name, type] of Object.entries(addedRunColumns)) {
-        if (present.has(name))
-            continue;
-        try {
-            db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
-        }
-        catch (error) {
-            // Another process opening the same file may have added it a moment ago.
-            if (!/duplicate column name/i.test(error instanceof Error ? error.message : String(error)))
-                throw error;
-        }
-    }
-}
-/**
  * Deletes the job's runs whose `expires_at` (seconds since the epoch) has passed. The embedded
  * store has no TTL of its own, so each new run of a job prunes that job's expired runs.
  */
@@ -95,7 +68,10 @@ CREATE TABLE IF NOT EXISTS heads (
   token TEXT NOT NULL,
   start_ms INTEGER NOT NULL,
   lease_until_ms INTEGER NOT NULL,
-  state TEXT NOT NULL
+  state TEXT NOT NULL,
+  occurrence_ms INTEGER,
+  retry_key TEXT,
+  retry_attempt INTEGER
 );
 CREATE TABLE IF NOT EXISTS runs (
   job_id TEXT NOT NULL,
@@ -109,8 +85,23 @@ CREATE TABLE IF NOT EXISTS runs (
   duration_ms INTEGER,
   command TEXT,
   signal TEXT,
+  forced INTEGER,
+  occurrence_ms INTEGER,
   PRIMARY KEY (job_id, counter)
 );`;
+/** Columns added after the first release, added to older store files when they are opened. */
+const addedColumns = [
+    ["heads", "occurrence_ms", "INTEGER"],
+    ["heads", "retry_key", "TEXT"],
+    ["heads", "retry_attempt", "INTEGER"],
+    ["runs", "forced", "INTEGER"],
+    ["runs", "occurrence_ms", "INTEGER"],
+    ["runs", "expires_at", "INTEGER"],
+    ["runs", "released_by", "TEXT"],
+    ["runs", "released_ms", "INTEGER"],
+    ["runs", "log_url", "TEXT"],
+    ["runs", "log_error", "TEXT"],
+];
 /** Milliseconds a writer waits for another process's transaction before failing. */
 const busyTimeoutMs = 15000;
 /**
@@ -161,11 +152,13 @@ class SqliteStore {
                 return { won: false, holder: head, attempts: 1 };
             const counter = (head?.counter ?? 0) + 1;
             this.db
-                .prepare(`INSERT INTO heads (job_id, counter, node, token, start_ms, lease_until_ms, state)
-           VALUES ($job, $counter, $node, $token, $start, $lease, 'running')
+                .prepare(`INSERT INTO heads (job_id, counter, node, token, start_ms, lease_until_ms, state, occurrence_ms, retry_key, retry_attempt)
+           VALUES ($job, $counter, $node, $token, $start, $lease, 'running', $occurrence, $retryKey, $retryAttempt)
            ON CONFLICT (job_id) DO UPDATE SET counter = excluded.counter, node = excluded.node,
              token = excluded.token, start_ms = excluded.start_ms,
-             lease_until_ms = excluded.lease_until_ms, state = 'running'`)
+             lease_until_ms = excluded.lease_until_ms, state = 'running',
+             occurrence_ms = coalesce(excluded.occurrence_ms, heads.occurrence_ms),
+             retry_key = excluded.retry_key, retry_attempt = excluded.retry_attempt`)
                 .run({
                 $job: request.jobId,
                 $counter: counter,
@@ -173,6 +166,9 @@ class SqliteStore {
                 $token: request.token,
                 $start: request.nowMs,
                 $lease: request.nowMs + request.leaseMs,
+                $occurrence: request.occurrenceMs ?? null,
+                $retryKey: request.retry?.key ?? null,
+                $retryAttempt: request.retry?.attempt ?? null,
             });
             const abandoned = head && head.state === "running" ? head : undefined;
             return { won: true, counter, abandoned, attempts: 1 };
@@ -181,8 +177,8 @@ class SqliteStore {
     async recordStart(run, abandoned) {
         this.transaction(() => {
             this.db
-                .prepare(`INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command, expires_at)
-           VALUES ($job, $counter, $node, $time, $start, $token, $state, $command, $expires)`)
+                .prepare(`INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command, expires_at, forced, occurrence_ms)
+           VALUES ($job, $counter, $node, $time, $start, $token, $state, $command, $expires, $forced, $occurrence)`)
                 .run({
                 $job: run.jobId,
                 $counter: run.counter,
@@ -193,6 +189,8 @@ class SqliteStore {
                 $state: run.state,
                 $command: run.command ?? null,
                 $expires: run.expiresAt ?? null,
+                $forced: run.forced ? 1 : null,
+                $occurrence: run.occurrenceMs ?? null,
             });
             deleteExpiredRuns(this.db, run.jobId, run.startMs);
             if (abandoned) {
@@ -219,7 +217,7 @@ class SqliteStore {
                 $counter: run.counter,
                 $token: run.token,
                 $state: outcome.state,
-                $exit: outcome.exitCode,
+                $exit: outcome.exitCode ?? null,
                 $duration: outcome.durationMs,
                 $signal: outcome.signal ?? null,
                 $logUrl: outcome.logUrl ?? null,
@@ -265,6 +263,8 @@ class SqliteStore {
             startMs: Number(row.start_ms),
             leaseUntilMs: Number(row.lease_until_ms),
             state: String(row.state),
+            occurrenceMs: row.occurrence_ms === null ? undefined : Number(row.occurrence_ms),
+            retry: row.retry_key === null ? undefined : { key: String(row.retry_key), attempt: Number(row.retry_attempt) },
         };
     }
     /** Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back when it throws. */
@@ -324,7 +324,32 @@ function runFromRow(row) {
         logError: row.log_error == null ? undefined : String(row.log_error),
         expiresAt: row.expires_at === null || row.expires_at === undefined ? undefined : Number(row.expires_at),
         releasedBy: row.released_by === null || row.released_by === undefined ? undefined : String(row.released_by),
+        forced: row.forced === null || row.forced === undefined ? undefined : Number(row.forced) === 1,
+        occurrenceMs: row.occurrence_ms === null || row.occurrence_ms === undefined ? undefined : Number(row.occurrence_ms),
     };
+}
+/**
+ * Adds the columns of `addedColumns` that an older store file lacks. The check and the ALTER
+ * run in one IMMEDIATE transaction, so two processes opening the same old file do not both add
+ * a column.
+ */
+function addMissingColumns(db) {
+    const missing = () => addedColumns.filter(([table, column]) => {
+        const columns = db.prepare(`PRAGMA table_info(${table})`).all();
+        return !columns.some((row) => row.name === column);
+    });
+    if (missing().length === 0)
+        return;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+        for (const [table, column, type] of missing())
+            db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+        db.exec("COMMIT");
+    }
+    catch (error) {
+        db.exec("ROLLBACK");
+        throw error;
+    }
 }
 
 

@@ -7982,8 +7982,11 @@ function defaultNode() {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ retryableStates),
 /* harmony export */   e: () => (/* binding */ isReservable)
 /* harmony export */ });
+/** States after which a later attempt of the same retry identity may run the job again. */
+const retryableStates = ["failed", "interrupted", "timed_out"];
 /**
  * The reservation rule, which every store applies atomically. A contender may take the job when
  * the latest run started at least one range ago on the contender's own clock, and that run has
@@ -7994,13 +7997,37 @@ function defaultNode() {
  * and a contender whose clock is ahead by s sees the latest start as s seconds older, so a
  * second run needs (arrival gap + s) >= range. The DynamoDB store writes the same rule as a
  * ConditionExpression.
+ *
+ * With a schedule occurrence the range is not used: the head must carry no occurrence or an older
+ * one, so each occurrence runs at most once however late its contenders arrive. `force` skips
+ * the range and occurrence checks but not the lease. A later attempt of the retry identity
+ * that holds the head may run after that attempt failed or its lease lapsed.
  */
 function isReservable(head, request) {
-    if (head.startMs > request.nowMs - request.rangeMs)
-        return false;
+    if (isRetryOf(head, request))
+        return true;
+    if (!request.force) {
+        if (request.occurrenceMs !== undefined) {
+            if (head.occurrenceMs !== undefined && head.occurrenceMs >= request.occurrenceMs)
+                return false;
+        }
+        else if (head.startMs > request.nowMs - request.rangeMs) {
+            return false;
+        }
+    }
     if (request.allowOverlap || head.state !== "running")
         return true;
     return head.leaseUntilMs < request.nowMs;
+}
+function isRetryOf(head, request) {
+    const retry = request.retry;
+    if (!retry || !head.retry)
+        return false;
+    if (head.retry.key !== retry.key || head.retry.attempt >= retry.attempt)
+        return false;
+    if (head.state === "running")
+        return head.leaseUntilMs < request.nowMs;
+    return retryableStates.includes(head.state);
 }
 
 
@@ -11332,7 +11359,7 @@ function runJob(options) {
     const started = performance.now();
     const { command, logger } = options;
     const file = command.kind === "shell" ? (command.shell ?? "/bin/sh") : command.file;
-    const args = command.kind === "shell" ? ["-c", command.script] : command.args;
+    const args = command.kind === "shell" ? [...(command.shellArgs ?? ["-c"]), command.script] : command.args;
     return new Promise((resolve) => {
         let stopReason;
         let killTimer;
@@ -11432,9 +11459,45 @@ function outcomeOf(code, signal, stopReason) {
     return { state: exitCode === 0 ? "succeeded" : "failed", exitCode };
 }
 
+// EXTERNAL MODULE: ./node_modules/cron-parser/dist/index.js
+var dist = __nccwpck_require__(8628);
+;// CONCATENATED MODULE: ./src/schedule.ts
+
+
+/**
+ * Checks a five-field cron expression (minute hour day-of-month month day-of-week), the form that
+ * crontab(5) and GitHub's `on.schedule` use, and returns it trimmed.
+ */
+function validateSchedule(option, expression) {
+    const trimmed = expression.trim();
+    const fields = trimmed.split(/\s+/).filter(Boolean);
+    if (fields.length !== 5) {
+        throw new errors/* UsageError */.eb(`invalid ${option} '${expression}': expected five cron fields (minute hour day-of-month month day-of-week), such as '30 2 * * *'`);
+    }
+    try {
+        dist.CronExpressionParser.parse(trimmed, { tz: "UTC", strict: false });
+    }
+    catch (error) {
+        throw new errors/* UsageError */.eb(`invalid ${option} '${expression}': ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return trimmed;
+}
+/** Returns the latest time at or before `nowMs` that the expression names, in milliseconds (UTC). */
+function latestOccurrence(expression, nowMs) {
+    // prev() is strictly before its start, so start 1 ms later to include an occurrence at nowMs.
+    const parsed = dist.CronExpressionParser.parse(expression, { tz: "UTC", currentDate: new Date(nowMs + 1) });
+    return parsed.prev().getTime();
+}
+/** Returns the first time after `nowMs` that the expression names, in milliseconds (UTC). */
+function nextOccurrence(expression, nowMs) {
+    const parsed = CronExpressionParser.parse(expression, { tz: "UTC", currentDate: new Date(nowMs) });
+    return parsed.next().getTime();
+}
+
 // EXTERNAL MODULE: ./src/store/types.ts
 var types = __nccwpck_require__(7940);
 ;// CONCATENATED MODULE: ./src/runner.ts
+
 
 
 
@@ -11450,17 +11513,20 @@ function describeHolder(holder) {
     if (!holder)
         return "another contender holds the range";
     const since = (0,types/* formatUtc */.a)(holder.startMs);
-    return `node ${holder.node} holds it with run ${holder.counter}, started ${since} UTC (${holder.state})`;
+    const occurrence = holder.occurrenceMs === undefined ? "" : ` for the occurrence of ${(0,types/* formatUtc */.a)(holder.occurrenceMs)} UTC`;
+    return `node ${holder.node} holds it with run ${holder.counter}${occurrence}, started ${since} UTC (${holder.state})`;
 }
 /**
- * Reserves the job, and when this contender wins, runs the command and records its outcome.
- * A contender that loses returns at once with exit status 0.
+ * Reserves the job with one atomic write to the store. With a schedule, the reservation is for
+ * the latest occurrence at or before now; otherwise for the range that starts now.
  */
-async function reserveAndRun(context) {
+async function claimJob(context, command) {
     const { settings, store, logger } = context;
     const token = (0,external_node_crypto_.randomUUID)();
     const nowMs = Date.now();
-    logger.debug(`reserving job ${settings.id} for node ${settings.node} in ${store.description}`);
+    const occurrenceMs = settings.schedule === undefined ? undefined : latestOccurrence(settings.schedule, nowMs);
+    const occurrenceLabel = occurrenceMs === undefined ? "" : ` for the occurrence of ${(0,types/* formatUtc */.a)(occurrenceMs)} UTC (${settings.schedule})`;
+    logger.debug(`reserving job ${settings.id}${occurrenceLabel} for node ${settings.node} in ${store.description}`);
     const reservation = await store.reserve({
         jobId: settings.id,
         node: settings.node,
@@ -11469,11 +11535,19 @@ async function reserveAndRun(context) {
         rangeMs: settings.rangeSeconds * 1000,
         leaseMs: settings.leaseSeconds * 1000,
         allowOverlap: settings.allowOverlap,
+        occurrenceMs,
+        force: settings.force,
+        retry: settings.retry,
     });
     if (!reservation.won) {
-        const reason = `skipped job ${settings.id}: ${describeHolder(reservation.holder)}; range ${settings.rangeSeconds} s`;
+        // Servers that ignore ReturnValuesOnConditionCheckFailure, such as dynalite, return no holder.
+        let holder = reservation.holder;
+        if (!holder && context.readMissingHolder)
+            holder = await store.readHead(settings.id).catch(() => undefined);
+        const rule = occurrenceMs === undefined ? `; range ${settings.rangeSeconds} s` : "";
+        const reason = `skipped job ${settings.id}${occurrenceLabel}: ${describeHolder(holder)}${rule}`;
         logger.info(reason);
-        return { executed: false, exitCode: 0, holder: reservation.holder, reason };
+        return { won: false, result: { executed: false, exitCode: 0, holder, reason } };
     }
     const run = {
         jobId: settings.id,
@@ -11483,15 +11557,51 @@ async function reserveAndRun(context) {
         startMs: nowMs,
         token,
         state: "running",
-        command: describeCommand(settings.command),
+        command,
+        ...(settings.force ? { forced: true } : {}),
+        ...(occurrenceMs === undefined ? {} : { occurrenceMs }),
         expiresAt: settings.historyDays === undefined ? undefined : Math.floor(nowMs / 1000) + settings.historyDays * 86400,
     };
     if (reservation.abandoned) {
         logger.warn(`run ${reservation.abandoned.counter} of job ${settings.id} on node ${reservation.abandoned.node} stopped renewing its lease; marking it abandoned`);
     }
-    logger.info(`running job ${settings.id} as run ${run.counter} on node ${settings.node}: ${run.command}`);
+    if (settings.force)
+        logger.info(`job ${settings.id} is forced: the range and the schedule occurrence were not checked`);
+    return { won: true, run, abandoned: reservation.abandoned };
+}
+/**
+ * Reserves the job and records the start of its run, without running anything: the caller runs
+ * the work and later records the outcome with store.recordOutcome, using the returned run.
+ */
+async function reserveOnly(context) {
+    const claim = await claimJob(context);
+    if (!claim.won)
+        return claim;
+    const { run } = claim;
+    context.logger.info(`reserved job ${run.jobId} as run ${run.counter} for node ${run.node}`);
+    try {
+        await context.store.recordStart(run, claim.abandoned);
+    }
+    catch (error) {
+        context.logger.warn(`could not record the start of run ${run.counter}: ${messageOf(error)}`);
+    }
+    return claim;
+}
+/**
+ * Reserves the job, and when this contender wins, runs the command and records its outcome.
+ * A contender that loses returns at once with exit status 0.
+ */
+async function reserveAndRun(context) {
+    const { settings, store, logger } = context;
+    const claim = await claimJob(context, describeCommand(settings.command));
+    if (!claim.won)
+        return claim.result;
+    const { run } = claim;
+    const token = run.token;
+    const commandLine = /[\n\r]/.test(run.command ?? "") ? JSON.stringify(run.command) : run.command;
+    logger.info(`running job ${settings.id} as run ${run.counter} on node ${settings.node}: ${commandLine}`);
     // The start record is written while the command starts, so that it adds no latency.
-    const startRecorded = store.recordStart(run, reservation.abandoned).catch((error) => {
+    const startRecorded = store.recordStart(run, claim.abandoned).catch((error) => {
         logger.warn(`could not record the start of run ${run.counter}: ${(0,errors/* messageOf */.bD)(error)}`);
     });
     const heartbeat = startHeartbeat(context, token);
@@ -11576,41 +11686,6 @@ const package_namespaceObject = {"rE":"1.0.0"};
 
 const version = package_namespaceObject.rE;
 
-// EXTERNAL MODULE: ./node_modules/cron-parser/dist/index.js
-var dist = __nccwpck_require__(8628);
-;// CONCATENATED MODULE: ./src/schedule.ts
-
-
-/**
- * Checks a five-field cron expression (minute hour day-of-month month day-of-week), the form that
- * crontab(5) and GitHub's `on.schedule` use, and returns it trimmed.
- */
-function validateSchedule(option, expression) {
-    const trimmed = expression.trim();
-    const fields = trimmed.split(/\s+/).filter(Boolean);
-    if (fields.length !== 5) {
-        throw new errors/* UsageError */.eb(`invalid ${option} '${expression}': expected five cron fields (minute hour day-of-month month day-of-week), such as '30 2 * * *'`);
-    }
-    try {
-        dist.CronExpressionParser.parse(trimmed, { tz: "UTC", strict: false });
-    }
-    catch (error) {
-        throw new errors/* UsageError */.eb(`invalid ${option} '${expression}': ${error instanceof Error ? error.message : String(error)}`);
-    }
-    return trimmed;
-}
-/** Returns the latest time at or before `nowMs` that the expression names, in milliseconds (UTC). */
-function latestOccurrence(expression, nowMs) {
-    // prev() is strictly before its start, so start 1 ms later to include an occurrence at nowMs.
-    const parsed = dist.CronExpressionParser.parse(expression, { tz: "UTC", currentDate: new Date(nowMs + 1) });
-    return parsed.prev().getTime();
-}
-/** Returns the first time after `nowMs` that the expression names, in milliseconds (UTC). */
-function nextOccurrence(expression, nowMs) {
-    const parsed = CronExpressionParser.parse(expression, { tz: "UTC", currentDate: new Date(nowMs) });
-    return parsed.next().getTime();
-}
-
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __nccwpck_require__(8750);
 // EXTERNAL MODULE: external "node:util"
@@ -11688,6 +11763,7 @@ function s3LogSettings(values) {
 
 
 
+
 /** Options that select the store, shared by the run command and the operating subcommands. */
 const storeOptions = [
     { name: "table", type: "string", value: "NAME", help: "DynamoDB table; giving it selects DynamoDB (created on first use)" },
@@ -11701,6 +11777,7 @@ const runOptions = [
     { name: "range", type: "string", value: "S", help: `seconds after a run starts in which no other run may start (default ${src_settings/* defaults */.NT.rangeSeconds})` },
     { name: "node", type: "string", value: "NAME", help: "this host's name in the activity log (default: the host name)" },
     ...storeOptions,
+    { name: "schedule", type: "string", value: "CRON", help: "cron expression (UTC) of the job: run each occurrence once, however late, instead of using --range" },
     { name: "timeout", type: "string", value: "S", help: "stop the command after S seconds and record it as timed out" },
     { name: "lease", type: "string", value: "S", help: `seconds a run's lease lasts without a heartbeat (default ${src_settings/* defaults */.NT.leaseSeconds})` },
     { name: "allow-overlap", type: "boolean", help: "let the next range start while a run that outlasted its range still runs" },
@@ -11809,6 +11886,7 @@ function runSettingsFromArgs(values, positionals, afterTerminator) {
     const timeout = stringValue(values, "timeout");
     const node = stringValue(values, "node");
     const historyDays = stringValue(values, "history-days");
+    const schedule = stringValue(values, "schedule");
     return {
         id,
         rangeSeconds: range === undefined ? src_settings/* defaults */.NT.rangeSeconds : (0,src_settings/* parseSeconds */.fL)("--range", range),
@@ -11826,6 +11904,7 @@ function runSettingsFromArgs(values, positionals, afterTerminator) {
             kmsKeyId: stringValue(values, "s3-kms-key-id"),
             endpointUrl: stringValue(values, "s3-endpoint-url"),
         }),
+        ...(schedule === undefined ? {} : { schedule: validateSchedule("--schedule", schedule) }),
     };
 }
 /** Formats option lines for --help, aligned in two columns. */

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.js";
+import { validateSchedule } from "../schedule.js";
 import {
   defaultNode,
   defaultStorePath,
@@ -41,6 +42,7 @@ export const runOptions: OptionSpec[] = [
   { name: "range", type: "string", value: "S", help: `seconds after a run starts in which no other run may start (default ${defaults.rangeSeconds})` },
   { name: "node", type: "string", value: "NAME", help: "this host's name in the activity log (default: the host name)" },
   ...storeOptions,
+  { name: "schedule", type: "string", value: "CRON", help: "cron expression (UTC) of the job: run each occurrence once, however late, instead of using --range" },
   { name: "timeout", type: "string", value: "S", help: "stop the command after S seconds and record it as timed out" },
   { name: "lease", type: "string", value: "S", help: `seconds a run's lease lasts without a heartbeat (default ${defaults.leaseSeconds})` },
   { name: "allow-overlap", type: "boolean", help: "let the next range start while a run that outlasted its range still runs" },
@@ -155,6 +157,7 @@ export function runSettingsFromArgs(values: ParsedValues, positionals: string[],
   const timeout = stringValue(values, "timeout");
   const node = stringValue(values, "node");
   const historyDays = stringValue(values, "history-days");
+  const schedule = stringValue(values, "schedule");
   return {
     id,
     rangeSeconds: range === undefined ? defaults.rangeSeconds : parseSeconds("--range", range),
@@ -172,6 +175,7 @@ export function runSettingsFromArgs(values: ParsedValues, positionals: string[],
       kmsKeyId: stringValue(values, "s3-kms-key-id"),
       endpointUrl: stringValue(values, "s3-endpoint-url"),
     }),
+    ...(schedule === undefined ? {} : { schedule: validateSchedule("--schedule", schedule) }),
   };
 }
 

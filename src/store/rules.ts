@@ -1,4 +1,7 @@
-import type { Head, ReserveRequest } from "./types.js";
+import type { Head, ReserveRequest, RunState } from "./types.js";
+
+/** States after which a later attempt of the same retry identity may run the job again. */
+export const retryableStates: readonly RunState[] = ["failed", "interrupted", "timed_out"];
 
 /**
  * The reservation rule, which every store applies atomically. A contender may take the job when
@@ -10,9 +13,29 @@ import type { Head, ReserveRequest } from "./types.js";
  * and a contender whose clock is ahead by s sees the latest start as s seconds older, so a
  * second run needs (arrival gap + s) >= range. The DynamoDB store writes the same rule as a
  * ConditionExpression.
+ *
+ * With a schedule occurrence the range is not used: the head must carry no occurrence or an older
+ * one, so each occurrence runs at most once however late its contenders arrive. `force` skips
+ * the range and occurrence checks but not the lease. A later attempt of the retry identity
+ * that holds the head may run after that attempt failed or its lease lapsed.
  */
 export function isReservable(head: Head, request: ReserveRequest): boolean {
-  if (head.startMs > request.nowMs - request.rangeMs) return false;
+  if (isRetryOf(head, request)) return true;
+  if (!request.force) {
+    if (request.occurrenceMs !== undefined) {
+      if (head.occurrenceMs !== undefined && head.occurrenceMs >= request.occurrenceMs) return false;
+    } else if (head.startMs > request.nowMs - request.rangeMs) {
+      return false;
+    }
+  }
   if (request.allowOverlap || head.state !== "running") return true;
   return head.leaseUntilMs < request.nowMs;
+}
+
+function isRetryOf(head: Head, request: ReserveRequest): boolean {
+  const retry = request.retry;
+  if (!retry || !head.retry) return false;
+  if (head.retry.key !== retry.key || head.retry.attempt >= retry.attempt) return false;
+  if (head.state === "running") return head.leaseUntilMs < request.nowMs;
+  return retryableStates.includes(head.state);
 }

@@ -2,36 +2,6 @@ import type { DatabaseSync } from "node:sqlite";
 import type { Head, ReleaseRequest, ReleaseResult } from "./types.js";
 
 /**
- * Columns added to `runs` after its first schema. CREATE TABLE IF NOT EXISTS leaves an older
- * file's table as it is, so each missing column is added with ALTER TABLE when the file opens.
- */
-const addedRunColumns: Record<string, string> = {
-  expires_at: "INTEGER",
-  released_by: "TEXT",
-  released_ms: "INTEGER",
-  log_url: "TEXT",
-  log_error: "TEXT",
-};
-
-/** Adds the columns that an older file's `runs` table lacks. */
-export function addMissingColumns(db: DatabaseSync): void {
-  const present = new Set(
-    (
-      db.prepare("PRAGMA table_info(runs)").all() as Array<{ name: string }>
-    ).map((column) => column.name),
-  );
-  for (const [name, type] of Object.entries(addedRunColumns)) {
-    if (present.has(name)) continue;
-    try {
-      db.exec(`ALTER TABLE runs ADD COLUMN ${name} ${type}`);
-    } catch (error) {
-      // Another process opening the same file may have added it a moment ago.
-      if (!/duplicate column name/i.test(error instanceof Error ? error.message : String(error))) throw error;
-    }
-  }
-}
-
-/**
  * Deletes the job's runs whose `expires_at` (seconds since the epoch) has passed. The embedded
  * store has no TTL of its own, so each new run of a job prunes that job's expired runs.
  */

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { messageOf, UsageError } from "../errors.js";
 import { isReservable } from "./rules.js";
-import { addMissingColumns, deleteExpiredRuns, releaseHead } from "./sqlite-admin.js";
+import { deleteExpiredRuns, releaseHead } from "./sqlite-admin.js";
 import type { Head, InitResult, Outcome, ReleaseRequest, ReleaseResult, Reservation, ReserveRequest, RunRecord, RunState, Store } from "./types.js";
 
 const schema = `
@@ -14,7 +14,10 @@ CREATE TABLE IF NOT EXISTS heads (
   token TEXT NOT NULL,
   start_ms INTEGER NOT NULL,
   lease_until_ms INTEGER NOT NULL,
-  state TEXT NOT NULL
+  state TEXT NOT NULL,
+  occurrence_ms INTEGER,
+  retry_key TEXT,
+  retry_attempt INTEGER
 );
 CREATE TABLE IF NOT EXISTS runs (
   job_id TEXT NOT NULL,
@@ -28,8 +31,24 @@ CREATE TABLE IF NOT EXISTS runs (
   duration_ms INTEGER,
   command TEXT,
   signal TEXT,
+  forced INTEGER,
+  occurrence_ms INTEGER,
   PRIMARY KEY (job_id, counter)
 );`;
+
+/** Columns added after the first release, added to older store files when they are opened. */
+const addedColumns: Array<[table: string, column: string, type: string]> = [
+  ["heads", "occurrence_ms", "INTEGER"],
+  ["heads", "retry_key", "TEXT"],
+  ["heads", "retry_attempt", "INTEGER"],
+  ["runs", "forced", "INTEGER"],
+  ["runs", "occurrence_ms", "INTEGER"],
+  ["runs", "expires_at", "INTEGER"],
+  ["runs", "released_by", "TEXT"],
+  ["runs", "released_ms", "INTEGER"],
+  ["runs", "log_url", "TEXT"],
+  ["runs", "log_error", "TEXT"],
+];
 
 /** Milliseconds a writer waits for another process's transaction before failing. */
 const busyTimeoutMs = 15000;
@@ -82,11 +101,13 @@ export class SqliteStore implements Store {
       const counter = (head?.counter ?? 0) + 1;
       this.db
         .prepare(
-          `INSERT INTO heads (job_id, counter, node, token, start_ms, lease_until_ms, state)
-           VALUES ($job, $counter, $node, $token, $start, $lease, 'running')
+          `INSERT INTO heads (job_id, counter, node, token, start_ms, lease_until_ms, state, occurrence_ms, retry_key, retry_attempt)
+           VALUES ($job, $counter, $node, $token, $start, $lease, 'running', $occurrence, $retryKey, $retryAttempt)
            ON CONFLICT (job_id) DO UPDATE SET counter = excluded.counter, node = excluded.node,
              token = excluded.token, start_ms = excluded.start_ms,
-             lease_until_ms = excluded.lease_until_ms, state = 'running'`,
+             lease_until_ms = excluded.lease_until_ms, state = 'running',
+             occurrence_ms = coalesce(excluded.occurrence_ms, heads.occurrence_ms),
+             retry_key = excluded.retry_key, retry_attempt = excluded.retry_attempt`,
         )
         .run({
           $job: request.jobId,
@@ -95,6 +116,9 @@ export class SqliteStore implements Store {
           $token: request.token,
           $start: request.nowMs,
           $lease: request.nowMs + request.leaseMs,
+          $occurrence: request.occurrenceMs ?? null,
+          $retryKey: request.retry?.key ?? null,
+          $retryAttempt: request.retry?.attempt ?? null,
         });
       const abandoned = head && head.state === "running" ? head : undefined;
       return { won: true, counter, abandoned, attempts: 1 };
@@ -105,8 +129,8 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       this.db
         .prepare(
-          `INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command, expires_at)
-           VALUES ($job, $counter, $node, $time, $start, $token, $state, $command, $expires)`,
+          `INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command, expires_at, forced, occurrence_ms)
+           VALUES ($job, $counter, $node, $time, $start, $token, $state, $command, $expires, $forced, $occurrence)`,
         )
         .run({
           $job: run.jobId,
@@ -118,6 +142,8 @@ export class SqliteStore implements Store {
           $state: run.state,
           $command: run.command ?? null,
           $expires: run.expiresAt ?? null,
+          $forced: run.forced ? 1 : null,
+          $occurrence: run.occurrenceMs ?? null,
         });
       deleteExpiredRuns(this.db, run.jobId, run.startMs);
       if (abandoned) {
@@ -148,7 +174,7 @@ export class SqliteStore implements Store {
           $counter: run.counter,
           $token: run.token,
           $state: outcome.state,
-          $exit: outcome.exitCode,
+          $exit: outcome.exitCode ?? null,
           $duration: outcome.durationMs,
           $signal: outcome.signal ?? null,
           $logUrl: outcome.logUrl ?? null,
@@ -199,6 +225,8 @@ export class SqliteStore implements Store {
       startMs: Number(row.start_ms),
       leaseUntilMs: Number(row.lease_until_ms),
       state: String(row.state) as RunState,
+      occurrenceMs: row.occurrence_ms === null ? undefined : Number(row.occurrence_ms),
+      retry: row.retry_key === null ? undefined : { key: String(row.retry_key), attempt: Number(row.retry_attempt) },
     };
   }
 
@@ -256,5 +284,29 @@ function runFromRow(row: Row): RunRecord {
     logError: row.log_error == null ? undefined : String(row.log_error),
     expiresAt: row.expires_at === null || row.expires_at === undefined ? undefined : Number(row.expires_at),
     releasedBy: row.released_by === null || row.released_by === undefined ? undefined : String(row.released_by),
+    forced: row.forced === null || row.forced === undefined ? undefined : Number(row.forced) === 1,
+    occurrenceMs: row.occurrence_ms === null || row.occurrence_ms === undefined ? undefined : Number(row.occurrence_ms),
   };
+}
+
+/**
+ * Adds the columns of `addedColumns` that an older store file lacks. The check and the ALTER
+ * run in one IMMEDIATE transaction, so two processes opening the same old file do not both add
+ * a column.
+ */
+function addMissingColumns(db: DatabaseSync): void {
+  const missing = () =>
+    addedColumns.filter(([table, column]) => {
+      const columns = db.prepare(`PRAGMA table_info(${table})`).all() as Row[];
+      return !columns.some((row) => row.name === column);
+    });
+  if (missing().length === 0) return;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    for (const [table, column, type] of missing()) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    db.exec("COMMIT");
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
 }

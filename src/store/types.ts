@@ -7,7 +7,9 @@ export type RunState =
   | "timed_out"
   | "abandoned"
   /** An operator cleared the reservation with `runjop release`. */
-  | "released";
+  | "released"
+  /** A gated run whose job ended without reporting whether the gated steps succeeded. */
+  | "completed";
 
 /**
  * The job's head record: who reserved it last and whether that run still holds a lease.
@@ -24,6 +26,19 @@ export interface Head {
   /** The lease ends here unless the holder renews it; meaningful while state is running. */
   leaseUntilMs: number;
   state: RunState;
+  /** Schedule occurrence that the latest scheduled run took, in milliseconds (UTC); kept by unscheduled runs. */
+  occurrenceMs?: number;
+  /** Retry identity of the latest run; see ReserveRequest.retry. */
+  retry?: RetryIdentity;
+}
+
+/**
+ * Identifies a contender that may retry its own failed run, such as one GitHub workflow run:
+ * `key` is shared by its attempts (repository and run id), `attempt` grows with each attempt.
+ */
+export interface RetryIdentity {
+  key: string;
+  attempt: number;
 }
 
 /** One run in the activity log. */
@@ -50,6 +65,10 @@ export interface RunRecord {
   expiresAt?: number;
   /** The node that cleared this run's reservation with `runjop release`. */
   releasedBy?: string;
+  /** True when the run was reserved with `force`, regardless of the range or occurrence. */
+  forced?: boolean;
+  /** Schedule occurrence the run was reserved for, in milliseconds (UTC). */
+  occurrenceMs?: number;
 }
 
 export interface ReserveRequest {
@@ -62,6 +81,15 @@ export interface ReserveRequest {
   leaseMs: number;
   /** Skip the lease check, so that a run that outlasts its range does not block the next. */
   allowOverlap: boolean;
+  /**
+   * Schedule occurrence to reserve, in milliseconds (UTC). When given, it replaces the range:
+   * the job is reservable when the head's stored occurrence is missing or older than this one.
+   */
+  occurrenceMs?: number;
+  /** Reserve regardless of the range or occurrence; a live lease still blocks unless allowOverlap. */
+  force?: boolean;
+  /** A later attempt with the same key may take the job back after its earlier attempt failed. */
+  retry?: RetryIdentity;
 }
 
 export type Reservation =
@@ -82,7 +110,8 @@ export type Reservation =
 
 export interface Outcome {
   state: Exclude<RunState, "running" | "abandoned">;
-  exitCode: number;
+  /** Undefined when the outcome came without a status, such as a gated run in state completed. */
+  exitCode?: number;
   durationMs: number;
   signal?: string;
   /** The s3:// URL of the object that holds the run's output. */

@@ -1,0 +1,413 @@
+export const id = 667;
+export const ids = [667];
+export const modules = {
+
+/***/ 1730:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ retryableStates),
+/* harmony export */   e: () => (/* binding */ isReservable)
+/* harmony export */ });
+/** States after which a later attempt of the same retry identity may run the job again. */
+const retryableStates = ["failed", "interrupted", "timed_out"];
+/**
+ * The reservation rule, which every store applies atomically. A contender may take the job when
+ * the latest run started at least one range ago on the contender's own clock, and that run has
+ * finished or its lease has lapsed (or overlap is allowed).
+ *
+ * Measuring the range from the latest start, rather than cutting time into fixed windows, is what
+ * makes clock skew safe: contenders fired by the same cron tick reach the store within seconds,
+ * and a contender whose clock is ahead by s sees the latest start as s seconds older, so a
+ * second run needs (arrival gap + s) >= range. The DynamoDB store writes the same rule as a
+ * ConditionExpression.
+ *
+ * With a schedule occurrence the range is not used: the head must carry no occurrence or an older
+ * one, so each occurrence runs at most once however late its contenders arrive. `force` skips
+ * the range and occurrence checks but not the lease. A later attempt of the retry identity
+ * that holds the head may run after that attempt failed or its lease lapsed.
+ */
+function isReservable(head, request) {
+    if (isRetryOf(head, request))
+        return true;
+    if (!request.force) {
+        if (request.occurrenceMs !== undefined) {
+            if (head.occurrenceMs !== undefined && head.occurrenceMs >= request.occurrenceMs)
+                return false;
+        }
+        else if (head.startMs > request.nowMs - request.rangeMs) {
+            return false;
+        }
+    }
+    if (request.allowOverlap || head.state !== "running")
+        return true;
+    return head.leaseUntilMs < request.nowMs;
+}
+function isRetryOf(head, request) {
+    const retry = request.retry;
+    if (!retry || !head.retry)
+        return false;
+    if (head.retry.key !== retry.key || head.retry.attempt >= retry.attempt)
+        return false;
+    if (head.state === "running")
+        return head.leaseUntilMs < request.nowMs;
+    return retryableStates.includes(head.state);
+}
+
+
+/***/ }),
+
+/***/ 3667:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  SqliteStore: () => (/* binding */ SqliteStore)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/store/rules.ts
+var rules = __webpack_require__(1730);
+;// CONCATENATED MODULE: ./src/store/sqlite-admin.ts
+/**
+ * Deletes the job's runs whose `expires_at` (seconds since the epoch) has passed. The embedded
+ * store has no TTL of its own, so each new run of a job prunes that job's expired runs.
+ */
+function deleteExpiredRuns(db, jobId, nowMs) {
+    db.prepare("DELETE FROM runs WHERE job_id = $job AND expires_at IS NOT NULL AND expires_at < $now").run({
+        $job: jobId,
+        $now: Math.floor(nowMs / 1000),
+    });
+}
+/** Marks the head and the holder's run `released`; call it inside a write transaction. */
+function releaseHead(db, head, request) {
+    if (!head)
+        return { kind: "not_found" };
+    if (head.state !== "running")
+        return { kind: "not_running", head };
+    if (!request.force && head.leaseUntilMs >= request.nowMs)
+        return { kind: "lease_live", head };
+    db.prepare("UPDATE heads SET state = 'released', lease_until_ms = $now WHERE job_id = $job AND token = $token").run({
+        $job: head.jobId,
+        $token: head.token,
+        $now: request.nowMs,
+    });
+    db.prepare(`UPDATE runs SET state = 'released', released_by = $node, released_ms = $now
+     WHERE job_id = $job AND counter = $counter AND token = $token AND state = 'running'`).run({
+        $job: head.jobId,
+        $counter: head.counter,
+        $token: head.token,
+        $node: request.node,
+        $now: request.nowMs,
+    });
+    return { kind: "released", head };
+}
+
+;// CONCATENATED MODULE: ./src/store/sqlite.ts
+
+
+
+
+
+const schema = `
+CREATE TABLE IF NOT EXISTS heads (
+  job_id TEXT PRIMARY KEY,
+  counter INTEGER NOT NULL,
+  node TEXT NOT NULL,
+  token TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  lease_until_ms INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  occurrence_ms INTEGER,
+  retry_key TEXT,
+  retry_attempt INTEGER
+);
+CREATE TABLE IF NOT EXISTS runs (
+  job_id TEXT NOT NULL,
+  counter INTEGER NOT NULL,
+  node TEXT NOT NULL,
+  time TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  token TEXT NOT NULL,
+  state TEXT NOT NULL,
+  exit_code INTEGER,
+  duration_ms INTEGER,
+  command TEXT,
+  signal TEXT,
+  forced INTEGER,
+  occurrence_ms INTEGER,
+  PRIMARY KEY (job_id, counter)
+);`;
+/** Columns added after the first release, added to older store files when they are opened. */
+const addedColumns = [
+    ["heads", "occurrence_ms", "INTEGER"],
+    ["heads", "retry_key", "TEXT"],
+    ["heads", "retry_attempt", "INTEGER"],
+    ["runs", "forced", "INTEGER"],
+    ["runs", "occurrence_ms", "INTEGER"],
+    ["runs", "expires_at", "INTEGER"],
+    ["runs", "released_by", "TEXT"],
+    ["runs", "released_ms", "INTEGER"],
+    ["runs", "log_url", "TEXT"],
+    ["runs", "log_error", "TEXT"],
+];
+/** Milliseconds a writer waits for another process's transaction before failing. */
+const busyTimeoutMs = 15000;
+/**
+ * The embedded store: one SQLite file shared by the cron entries and users of one host.
+ * Each reservation is one IMMEDIATE transaction, which takes SQLite's write lock before
+ * reading, so the check and the write are atomic across processes, as DynamoDB's
+ * conditional write is across hosts.
+ */
+class SqliteStore {
+    db;
+    path;
+    existed;
+    description;
+    constructor(db, path, 
+    /** Whether the file existed before this store opened it. */
+    existed) {
+        this.db = db;
+        this.path = path;
+        this.existed = existed;
+        this.description = `embedded store ${path}`;
+    }
+    static async open(path) {
+        const { DatabaseSync } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 99, 23));
+        try {
+            makeFolders((0,external_node_path_.dirname)(path));
+        }
+        catch (error) {
+            throw new errors/* UsageError */.eb(`cannot create the folder of the embedded store ${path}: ${(0,errors/* messageOf */.bD)(error)}; pass --store-path with a writable file`, { cause: error });
+        }
+        let db;
+        const existed = (0,external_node_fs_.existsSync)(path);
+        try {
+            db = new DatabaseSync(path);
+            db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+            db.exec("PRAGMA journal_mode = WAL");
+            db.exec(schema);
+            addMissingColumns(db);
+        }
+        catch (error) {
+            throw new errors/* UsageError */.eb(`cannot open the embedded store ${path}: ${(0,errors/* messageOf */.bD)(error)}; pass --store-path with a readable, writable SQLite file`, { cause: error });
+        }
+        return new SqliteStore(db, path, existed);
+    }
+    async reserve(request) {
+        return this.transaction(() => {
+            const head = this.readHeadSync(request.jobId);
+            if (head && !(0,rules/* isReservable */.e)(head, request))
+                return { won: false, holder: head, attempts: 1 };
+            const counter = (head?.counter ?? 0) + 1;
+            this.db
+                .prepare(`INSERT INTO heads (job_id, counter, node, token, start_ms, lease_until_ms, state, occurrence_ms, retry_key, retry_attempt)
+           VALUES ($job, $counter, $node, $token, $start, $lease, 'running', $occurrence, $retryKey, $retryAttempt)
+           ON CONFLICT (job_id) DO UPDATE SET counter = excluded.counter, node = excluded.node,
+             token = excluded.token, start_ms = excluded.start_ms,
+             lease_until_ms = excluded.lease_until_ms, state = 'running',
+             occurrence_ms = coalesce(excluded.occurrence_ms, heads.occurrence_ms),
+             retry_key = excluded.retry_key, retry_attempt = excluded.retry_attempt`)
+                .run({
+                $job: request.jobId,
+                $counter: counter,
+                $node: request.node,
+                $token: request.token,
+                $start: request.nowMs,
+                $lease: request.nowMs + request.leaseMs,
+                $occurrence: request.occurrenceMs ?? null,
+                $retryKey: request.retry?.key ?? null,
+                $retryAttempt: request.retry?.attempt ?? null,
+            });
+            const abandoned = head && head.state === "running" ? head : undefined;
+            return { won: true, counter, abandoned, attempts: 1 };
+        });
+    }
+    async recordStart(run, abandoned) {
+        this.transaction(() => {
+            this.db
+                .prepare(`INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command, expires_at, forced, occurrence_ms)
+           VALUES ($job, $counter, $node, $time, $start, $token, $state, $command, $expires, $forced, $occurrence)`)
+                .run({
+                $job: run.jobId,
+                $counter: run.counter,
+                $node: run.node,
+                $time: run.time,
+                $start: run.startMs,
+                $token: run.token,
+                $state: run.state,
+                $command: run.command ?? null,
+                $expires: run.expiresAt ?? null,
+                $forced: run.forced ? 1 : null,
+                $occurrence: run.occurrenceMs ?? null,
+            });
+            deleteExpiredRuns(this.db, run.jobId, run.startMs);
+            if (abandoned) {
+                this.db
+                    .prepare(`UPDATE runs SET state = 'abandoned' WHERE job_id = $job AND counter = $counter AND token = $token AND state = 'running'`)
+                    .run({ $job: abandoned.jobId, $counter: abandoned.counter, $token: abandoned.token });
+            }
+        });
+    }
+    async extendLease(jobId, token, leaseUntilMs) {
+        const result = this.db
+            .prepare(`UPDATE heads SET lease_until_ms = $lease WHERE job_id = $job AND token = $token AND state = 'running'`)
+            .run({ $job: jobId, $token: token, $lease: leaseUntilMs });
+        return Number(result.changes) === 1;
+    }
+    async recordOutcome(run, outcome) {
+        this.transaction(() => {
+            this.db
+                .prepare(`UPDATE runs SET state = $state, exit_code = $exit, duration_ms = $duration, signal = $signal,
+             log_url = $logUrl, log_error = $logError
+           WHERE job_id = $job AND counter = $counter AND token = $token`)
+                .run({
+                $job: run.jobId,
+                $counter: run.counter,
+                $token: run.token,
+                $state: outcome.state,
+                $exit: outcome.exitCode ?? null,
+                $duration: outcome.durationMs,
+                $signal: outcome.signal ?? null,
+                $logUrl: outcome.logUrl ?? null,
+                $logError: outcome.logError ?? null,
+            });
+            this.db
+                .prepare(`UPDATE heads SET state = $state, lease_until_ms = $now WHERE job_id = $job AND token = $token`)
+                .run({ $job: run.jobId, $token: run.token, $state: outcome.state, $now: run.startMs + outcome.durationMs });
+        });
+    }
+    async readHead(jobId) {
+        return this.readHeadSync(jobId);
+    }
+    async listRuns(jobId, limit) {
+        const rows = this.db
+            .prepare(`SELECT * FROM runs WHERE job_id = $job ORDER BY counter DESC LIMIT $limit`)
+            .all({ $job: jobId, $limit: limit });
+        return rows.map(runFromRow);
+    }
+    async listJobs() {
+        const rows = this.db.prepare(`SELECT job_id FROM heads ORDER BY job_id`).all();
+        return rows.map((row) => this.readHeadSync(String(row.job_id))).filter((head) => head !== undefined);
+    }
+    async release(request) {
+        return this.transaction(() => releaseHead(this.db, this.readHeadSync(request.jobId), request));
+    }
+    async initialize() {
+        return { created: !this.existed };
+    }
+    async close() {
+        if (this.db.isOpen)
+            this.db.close();
+    }
+    readHeadSync(jobId) {
+        const row = this.db.prepare(`SELECT * FROM heads WHERE job_id = $job`).get({ $job: jobId });
+        if (!row)
+            return undefined;
+        return {
+            jobId: String(row.job_id),
+            counter: Number(row.counter),
+            node: String(row.node),
+            token: String(row.token),
+            startMs: Number(row.start_ms),
+            leaseUntilMs: Number(row.lease_until_ms),
+            state: String(row.state),
+            occurrenceMs: row.occurrence_ms === null ? undefined : Number(row.occurrence_ms),
+            retry: row.retry_key === null ? undefined : { key: String(row.retry_key), attempt: Number(row.retry_attempt) },
+        };
+    }
+    /** Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back when it throws. */
+    transaction(body) {
+        this.db.exec("BEGIN IMMEDIATE");
+        try {
+            const result = body();
+            this.db.exec("COMMIT");
+            return result;
+        }
+        catch (error) {
+            this.db.exec("ROLLBACK");
+            throw error;
+        }
+    }
+}
+/**
+ * Creates a folder and its missing parents one level at a time. mkdirSync's recursive mode
+ * loops for ever on some paths under /proc (seen with Node 24.21), so it is not used here.
+ */
+function makeFolders(folder) {
+    const missing = [];
+    let current = folder;
+    while (!(0,external_node_fs_.existsSync)(current)) {
+        missing.unshift(current);
+        const parent = (0,external_node_path_.dirname)(current);
+        if (parent === current)
+            break;
+        current = parent;
+    }
+    if ((0,external_node_fs_.existsSync)(current) && !(0,external_node_fs_.statSync)(current).isDirectory())
+        throw new Error(`${current} is not a folder`);
+    for (const path of missing) {
+        try {
+            (0,external_node_fs_.mkdirSync)(path);
+        }
+        catch (error) {
+            if (error.code !== "EEXIST")
+                throw error;
+        }
+    }
+}
+function runFromRow(row) {
+    return {
+        jobId: String(row.job_id),
+        counter: Number(row.counter),
+        node: String(row.node),
+        time: String(row.time),
+        startMs: Number(row.start_ms),
+        token: String(row.token),
+        state: String(row.state),
+        exitCode: row.exit_code === null ? undefined : Number(row.exit_code),
+        durationMs: row.duration_ms === null ? undefined : Number(row.duration_ms),
+        command: row.command === null ? undefined : String(row.command),
+        signal: row.signal === null ? undefined : String(row.signal),
+        logUrl: row.log_url == null ? undefined : String(row.log_url),
+        logError: row.log_error == null ? undefined : String(row.log_error),
+        expiresAt: row.expires_at === null || row.expires_at === undefined ? undefined : Number(row.expires_at),
+        releasedBy: row.released_by === null || row.released_by === undefined ? undefined : String(row.released_by),
+        forced: row.forced === null || row.forced === undefined ? undefined : Number(row.forced) === 1,
+        occurrenceMs: row.occurrence_ms === null || row.occurrence_ms === undefined ? undefined : Number(row.occurrence_ms),
+    };
+}
+/**
+ * Adds the columns of `addedColumns` that an older store file lacks. The check and the ALTER
+ * run in one IMMEDIATE transaction, so two processes opening the same old file do not both add
+ * a column.
+ */
+function addMissingColumns(db) {
+    const missing = () => addedColumns.filter(([table, column]) => {
+        const columns = db.prepare(`PRAGMA table_info(${table})`).all();
+        return !columns.some((row) => row.name === column);
+    });
+    if (missing().length === 0)
+        return;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+        for (const [table, column, type] of missing())
+            db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+        db.exec("COMMIT");
+    }
+    catch (error) {
+        db.exec("ROLLBACK");
+        throw error;
+    }
+}
+
+
+/***/ })
+
+};
