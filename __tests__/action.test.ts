@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { githubEnv, runAction, type ActionResult } from "./helpers/action.js";
 import { tempDir } from "./helpers/cli.js";
-import { awsTestEnv, startDynalite, type RunningServer } from "./helpers/servers.js";
+import { awsTestEnv, s3AwsEnv, startDynalite, startS3rver, type RunningServer } from "./helpers/servers.js";
 
 let dynamo: RunningServer;
 let client: DynamoDBClient;
@@ -267,5 +267,37 @@ describe("action rejects bad input", () => {
     expect(errorLines(result)[0]).toMatch(message);
     expect(result.outputs).toEqual({});
     expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe("action with an s3 input", () => {
+  test("uploads the output and sets log-url", async () => {
+    const s3 = await startS3rver({ buckets: ["action-logs"] });
+    try {
+      const result = await runAction("main", {
+        inputs: { ...storeInputs("s3-upload"), run: "echo uploaded line", s3: "s3://action-logs/ci" },
+        env: { ...s3AwsEnv({ AWS_ENDPOINT_URL_S3: s3.url }), ...githubEnv("org/logs", "700") },
+      });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("uploaded line");
+      expect(result.outputs["log-url"]).toMatch(/^s3:\/\/action-logs\/ci\/action-s3-upload-\d{8}-\d{6}-org_logs_700\.1_runner-logs\.log$/);
+      const key = result.outputs["log-url"].replace("s3://action-logs/", "");
+      const object = await fetch(`${s3.url}/action-logs/${key}`);
+      expect(object.status).toBe(200);
+      expect(await object.text()).toContain("uploaded line\n");
+      const run = (await items("s3-upload")).get(1);
+      expect(run?.log_url?.S).toBe(result.outputs["log-url"]);
+    } finally {
+      await s3.close();
+    }
+  });
+
+  test("s3 without run is rejected", async () => {
+    const result = await runAction("main", {
+      inputs: { ...storeInputs("s3-gate"), s3: "s3://action-logs/ci" },
+      env: { ...awsTestEnv(), ...githubEnv("org/logs", "701") },
+    });
+    expect(result.code).toBe(1);
+    expect(errorLines(result)).toEqual(["::error::input s3 needs input run: without run the action only reserves the job (gate mode)"]);
   });
 });

@@ -36236,10 +36236,11 @@ function messageOf(error) {
 /* harmony export */   T2: () => (/* binding */ validateNode),
 /* harmony export */   fL: () => (/* binding */ parseSeconds),
 /* harmony export */   jq: () => (/* binding */ validateRegion),
+/* harmony export */   uo: () => (/* binding */ defaultStorePath),
 /* harmony export */   wv: () => (/* binding */ validateUrl),
 /* harmony export */   zL: () => (/* binding */ validateTable)
 /* harmony export */ });
-/* unused harmony exports parseHistoryDays, defaultStorePath, defaultNode */
+/* unused harmony exports parseHistoryDays, defaultNode */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
@@ -36335,8 +36336,8 @@ function validateUrl(option, url) {
 }
 /** Returns the embedded store's default file: $XDG_STATE_HOME/runjop/runjop.sqlite, else ~/.local/state. */
 function defaultStorePath(env = process.env) {
-    const stateHome = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith("/") ? env.XDG_STATE_HOME : join(homedir(), ".local", "state");
-    return join(stateHome, "runjop", "runjop.sqlite");
+    const stateHome = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith("/") ? env.XDG_STATE_HOME : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_0__.homedir)(), ".local", "state");
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(stateHome, "runjop", "runjop.sqlite");
 }
 function defaultNode() {
     return hostname();
@@ -36359,10 +36360,69 @@ function formatUtc(ms) {
 
 /***/ }),
 
+/***/ 4174:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EL: () => (/* binding */ logFileName),
+/* harmony export */   Up: () => (/* binding */ logKey),
+/* harmony export */   a1: () => (/* binding */ embeddedTableName)
+/* harmony export */ });
+/* unused harmony export safeNamePart */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+
+/** Table part of the key for the embedded store, which has no table: the original tool's default table name. */
+const embeddedTableName = "runjop";
+/** Longest part of a name, in characters, so that the name fits a 255-byte file name and the key 1024 bytes. */
+const maxPart = { table: 48, id: 96, node: 48 };
+/**
+ * Replaces each character outside A-Z a-z 0-9 '.' '_' '-' with '_': S3 keys accept more, but
+ * '/', spaces, '%', '+' and non-ASCII text break URLs, shells and file names. Replacement keeps
+ * the length, so the final key (logged by the caller) shows where each character was.
+ */
+function safeNamePart(text) {
+    return text.replace(/[^A-Za-z0-9._-]/gu, "_");
+}
+/** Makes a part safe, and cuts a long one, appending 8 hex digits of the original's SHA-256 so that long ids stay distinct. */
+function fit(text, max) {
+    const safe = safeNamePart(text);
+    if (safe.length <= max)
+        return safe;
+    const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)("sha256").update(text).digest("hex").slice(0, 8);
+    return `${safe.slice(0, max - 9)}-${digest}`;
+}
+/** Formats the start time as YYYYMMDD-hhmmss in UTC. */
+function stamp(startMs) {
+    const iso = new Date(startMs).toISOString();
+    return `${iso.slice(0, 10).replaceAll("-", "")}-${iso.slice(11, 19).replaceAll(":", "")}`;
+}
+/** Builds the file name `{table}-{id}-{YYYYMMDD}-{hhmmss}-{node}.log`, with the UTC start time of the run. */
+function logFileName(parts) {
+    const table = fit(parts.table, maxPart.table);
+    const id = fit(parts.id, maxPart.id);
+    const node = fit(parts.node, maxPart.node);
+    return `${table}-${id}-${stamp(parts.startMs)}-${node}.log`;
+}
+/** Joins the prefix (no slash at either end, possibly empty) and the file name into the object key. */
+function logKey(prefix, fileName) {
+    return prefix === "" ? fileName : `${prefix}/${fileName}`;
+}
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
@@ -36590,6 +36650,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/ty
 
 /***/ }),
 
+/***/ 8877:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+
+/***/ }),
+
+/***/ 714:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+
+/***/ }),
+
 /***/ 5919:
 /***/ ((module) => {
 
@@ -36601,6 +36675,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
@@ -42944,7 +43025,7 @@ async function open_openStore(settings, logger) {
         const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 667).then(__nccwpck_require__.bind(__nccwpck_require__, 3667));
         return SqliteStore.open(settings.path);
     }
-    const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(919), __nccwpck_require__.e(566)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2566));
+    const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(305), __nccwpck_require__.e(566)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2566));
     return new DynamoStore({ ...settings, logger });
 }
 
@@ -42953,8 +43034,77 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/settings.ts
-var settings = __nccwpck_require__(8750);
+var src_settings = __nccwpck_require__(8750);
+;// CONCATENATED MODULE: ./src/upload/settings.ts
+
+
+/** S3 keys are at most 1024 bytes; the prefix leaves room for the generated name. */
+const maxPrefixBytes = 700;
+/**
+ * Bucket names as S3 accepts them today (3 to 63 characters of a-z, 0-9, '.', '-'), plus the
+ * upper-case letters and '_' that some older us-east-1 buckets have.
+ */
+const bucketPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/;
+/** Parses `s3://BUCKET[/PREFIX]` into a bucket and a prefix without slashes at either end. */
+function parseS3Url(option, value) {
+    const match = /^s3:\/\/([^/]*)(?:\/(.*))?$/.exec(value);
+    if (!match) {
+        throw new errors/* UsageError */.eb(`invalid ${option} '${value}': expected s3://BUCKET or s3://BUCKET/PREFIX`);
+    }
+    const bucket = match[1];
+    if (!bucketPattern.test(bucket)) {
+        throw new errors/* UsageError */.eb(`invalid ${option} '${value}': bucket '${bucket}' is not a valid S3 bucket name (3 to 63 characters of a-z, 0-9, '.' and '-')`);
+    }
+    const prefix = (match[2] ?? "").replace(/^\/+|\/+$/g, "");
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(prefix)) {
+        throw new errors/* UsageError */.eb(`invalid ${option} ${JSON.stringify(value)}: control characters are not allowed in the prefix`);
+    }
+    if (Buffer.byteLength(prefix, "utf8") > maxPrefixBytes) {
+        throw new errors/* UsageError */.eb(`invalid ${option}: the prefix is ${Buffer.byteLength(prefix, "utf8")} bytes, longer than ${maxPrefixBytes}`);
+    }
+    return { bucket, prefix };
+}
+/** Validates the S3 options; returns undefined when --s3 is not given and no other S3 option is. */
+function s3LogSettings(values) {
+    if (values.s3 === undefined) {
+        const others = [
+            ["--s3-sse", values.sse],
+            ["--s3-kms-key-id", values.kmsKeyId],
+            ["--s3-endpoint-url", values.endpointUrl],
+        ];
+        for (const [option, value] of others) {
+            if (value !== undefined)
+                throw new errors/* UsageError */.eb(`${option} needs --s3 s3://BUCKET[/PREFIX]: without --s3 the output is not uploaded`);
+        }
+        return undefined;
+    }
+    const { bucket, prefix } = parseS3Url("--s3", values.s3);
+    let sse;
+    if (values.sse !== undefined) {
+        if (values.sse !== "AES256" && values.sse !== "aws:kms") {
+            throw new errors/* UsageError */.eb(`invalid --s3-sse '${values.sse}': expected AES256 or aws:kms`);
+        }
+        sse = values.sse;
+    }
+    if (values.kmsKeyId !== undefined) {
+        if (sse !== "aws:kms")
+            throw new errors/* UsageError */.eb("--s3-kms-key-id needs --s3-sse aws:kms");
+        if (!/^[A-Za-z0-9:/_.-]{1,2048}$/.test(values.kmsKeyId)) {
+            throw new errors/* UsageError */.eb(`invalid --s3-kms-key-id '${values.kmsKeyId}': expected a KMS key id, key ARN, alias name or alias ARN`);
+        }
+    }
+    return {
+        bucket,
+        prefix,
+        ...(sse ? { sse } : {}),
+        ...(values.kmsKeyId !== undefined ? { kmsKeyId: values.kmsKeyId } : {}),
+        ...(values.endpointUrl !== undefined ? { endpointUrl: (0,src_settings/* validateUrl */.wv)("--s3-endpoint-url", values.endpointUrl) } : {}),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
+
 
 
 
@@ -42987,11 +43137,11 @@ function actionSettingsFromInputs(input, env) {
     const lease = input("lease");
     const node = input("node");
     const base = {
-        id: (0,settings/* validateId */.GZ)("input id", rawId),
-        rangeSeconds: range === "" ? settings/* defaults */.NT.rangeSeconds : (0,settings/* parseSeconds */.fL)("input range", range),
-        node: node === "" ? defaultActionNode(env) : (0,settings/* validateNode */.T2)("input node", node),
+        id: (0,src_settings/* validateId */.GZ)("input id", rawId),
+        rangeSeconds: range === "" ? src_settings/* defaults */.NT.rangeSeconds : (0,src_settings/* parseSeconds */.fL)("input range", range),
+        node: node === "" ? defaultActionNode(env) : (0,src_settings/* validateNode */.T2)("input node", node),
         store: inputs_storeFromInputs(input),
-        leaseSeconds: lease === "" ? (mode === "gate" ? actionDefaults.gateLeaseSeconds : settings/* defaults */.NT.leaseSeconds) : (0,settings/* parseSeconds */.fL)("input lease", lease),
+        leaseSeconds: lease === "" ? (mode === "gate" ? actionDefaults.gateLeaseSeconds : src_settings/* defaults */.NT.leaseSeconds) : (0,src_settings/* parseSeconds */.fL)("input lease", lease),
         allowOverlap: false,
         force: parseBoolean("force", input("force")),
     };
@@ -43003,8 +43153,10 @@ function actionSettingsFromInputs(input, env) {
         base.retry = retry;
     if (mode === "gate") {
         // shell is not checked here, because the runner passes its default from action.yml.
-        if (input("working-directory") !== "") {
-            throw new errors/* UsageError */.eb("input working-directory needs input run: without run the action only reserves the job (gate mode)");
+        for (const name of ["working-directory", "s3"]) {
+            if (input(name) !== "") {
+                throw new errors/* UsageError */.eb(`input ${name} needs input run: without run the action only reserves the job (gate mode)`);
+            }
         }
         return { mode, settings: base };
     }
@@ -43013,8 +43165,9 @@ function actionSettingsFromInputs(input, env) {
         settings: {
             ...base,
             command: shellCommand(input("shell"), script),
-            killGraceSeconds: settings/* defaults */.NT.killGraceSeconds,
+            killGraceSeconds: src_settings/* defaults */.NT.killGraceSeconds,
             workingDirectory: workingDirectory(input("working-directory")),
+            s3: input("s3") === "" ? undefined : s3LogSettings({ s3: input("s3") }),
         },
     };
 }
@@ -43025,9 +43178,9 @@ function inputs_storeFromInputs(input) {
     const endpointUrl = input("endpoint-url");
     return {
         kind: "dynamodb",
-        table: (0,settings/* validateTable */.zL)("input table", table === "" ? actionDefaults.table : table),
-        region: region === "" ? undefined : (0,settings/* validateRegion */.jq)("input region", region),
-        endpointUrl: endpointUrl === "" ? undefined : (0,settings/* validateUrl */.wv)("input endpoint-url", endpointUrl),
+        table: (0,src_settings/* validateTable */.zL)("input table", table === "" ? actionDefaults.table : table),
+        region: region === "" ? undefined : (0,src_settings/* validateRegion */.jq)("input region", region),
+        endpointUrl: endpointUrl === "" ? undefined : (0,src_settings/* validateUrl */.wv)("input endpoint-url", endpointUrl),
     };
 }
 /** Names this contender after its repository, workflow run, attempt and runner. */
@@ -43213,7 +43366,53 @@ async function runPost() {
     }
 }
 
+// EXTERNAL MODULE: ./src/upload/key.ts
+var key = __nccwpck_require__(4174);
+;// CONCATENATED MODULE: ./src/cli/output.ts
+
+
+
+/**
+ * Returns the run context's output hooks for --s3: each chunk goes to runjop's own stdout or
+ * stderr, as it arrives, and to the S3 log. The S3 SDK is imported only here, so that runs
+ * without --s3 never load it.
+ */
+async function s3Output(settings, logger) {
+    const { s3OutputLogOpener } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(358), __nccwpck_require__.e(872)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1872));
+    return {
+        onOutput: consoleWriter(logger),
+        openOutputLog: s3OutputLogOpener({
+            settings: settings.s3,
+            table: settings.store.kind === "dynamodb" ? settings.store.table : key/* embeddedTableName */.a1,
+            localDir: (0,external_node_path_.join)((0,external_node_path_.dirname)((0,src_settings/* defaultStorePath */.uo)()), "logs"),
+            logger,
+        }),
+    };
+}
+/**
+ * Writes chunks to process.stdout or process.stderr, which are synchronous for files and pipes
+ * on Linux, so a slow reader slows the command as it would with inherited stdio. A closed
+ * reader (EPIPE) stops the copy to that stream; the log still gets everything.
+ */
+function consoleWriter(logger) {
+    const closed = { stdout: false, stderr: false };
+    for (const name of ["stdout", "stderr"]) {
+        process[name].on("error", (error) => {
+            if (closed[name])
+                return;
+            closed[name] = true;
+            if (name === "stdout")
+                logger.warn(`cannot write to stdout (${error.message}); the output still goes to the log`);
+        });
+    }
+    return (chunk, stream) => {
+        if (!closed[stream])
+            process[stream].write(chunk);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/action/run-main.ts
+
 
 
 
@@ -43236,7 +43435,9 @@ async function runMain() {
         store = await open_openStore(settings.store, logger);
         logger.info(`using ${store.description}`);
         if (action.mode === "run") {
-            const result = await reserveAndRun({ settings: action.settings, store, logger, readMissingHolder: true });
+            // With an s3 input the output is copied to the step log and streamed to the S3 object.
+            const output = action.settings.s3 ? await s3Output(action.settings, logger) : {};
+            const result = await reserveAndRun({ settings: action.settings, store, logger, readMissingHolder: true, ...output });
             setOutputs(result, settings.node);
             await summary_writeSummary(store, summaryFacts(settings.id, result, settings.node), logger);
             if (result.executed && result.exitCode !== 0) {
@@ -43282,10 +43483,8 @@ function setOutputs(result, node) {
         setOutput("counter", String(result.holder.counter));
         setOutput("node", result.holder.node);
     }
-    // The S3 upload adds logUrl to the result when it stores the command's output.
-    const logUrl = result.logUrl;
-    if (typeof logUrl === "string" && logUrl !== "")
-        setOutput("log-url", logUrl);
+    if (result.executed && result.logUrl)
+        setOutput("log-url", result.logUrl);
 }
 function summaryFacts(jobId, result, node) {
     if (result.executed)

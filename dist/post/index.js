@@ -42654,7 +42654,76 @@ function nextOccurrence(expression, nowMs) {
 
 // EXTERNAL MODULE: ./src/settings.ts
 var settings = __nccwpck_require__(8750);
+;// CONCATENATED MODULE: ./src/upload/settings.ts
+
+
+/** S3 keys are at most 1024 bytes; the prefix leaves room for the generated name. */
+const maxPrefixBytes = 700;
+/**
+ * Bucket names as S3 accepts them today (3 to 63 characters of a-z, 0-9, '.', '-'), plus the
+ * upper-case letters and '_' that some older us-east-1 buckets have.
+ */
+const bucketPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/;
+/** Parses `s3://BUCKET[/PREFIX]` into a bucket and a prefix without slashes at either end. */
+function parseS3Url(option, value) {
+    const match = /^s3:\/\/([^/]*)(?:\/(.*))?$/.exec(value);
+    if (!match) {
+        throw new UsageError(`invalid ${option} '${value}': expected s3://BUCKET or s3://BUCKET/PREFIX`);
+    }
+    const bucket = match[1];
+    if (!bucketPattern.test(bucket)) {
+        throw new UsageError(`invalid ${option} '${value}': bucket '${bucket}' is not a valid S3 bucket name (3 to 63 characters of a-z, 0-9, '.' and '-')`);
+    }
+    const prefix = (match[2] ?? "").replace(/^\/+|\/+$/g, "");
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(prefix)) {
+        throw new UsageError(`invalid ${option} ${JSON.stringify(value)}: control characters are not allowed in the prefix`);
+    }
+    if (Buffer.byteLength(prefix, "utf8") > maxPrefixBytes) {
+        throw new UsageError(`invalid ${option}: the prefix is ${Buffer.byteLength(prefix, "utf8")} bytes, longer than ${maxPrefixBytes}`);
+    }
+    return { bucket, prefix };
+}
+/** Validates the S3 options; returns undefined when --s3 is not given and no other S3 option is. */
+function settings_s3LogSettings(values) {
+    if (values.s3 === undefined) {
+        const others = [
+            ["--s3-sse", values.sse],
+            ["--s3-kms-key-id", values.kmsKeyId],
+            ["--s3-endpoint-url", values.endpointUrl],
+        ];
+        for (const [option, value] of others) {
+            if (value !== undefined)
+                throw new UsageError(`${option} needs --s3 s3://BUCKET[/PREFIX]: without --s3 the output is not uploaded`);
+        }
+        return undefined;
+    }
+    const { bucket, prefix } = parseS3Url("--s3", values.s3);
+    let sse;
+    if (values.sse !== undefined) {
+        if (values.sse !== "AES256" && values.sse !== "aws:kms") {
+            throw new UsageError(`invalid --s3-sse '${values.sse}': expected AES256 or aws:kms`);
+        }
+        sse = values.sse;
+    }
+    if (values.kmsKeyId !== undefined) {
+        if (sse !== "aws:kms")
+            throw new UsageError("--s3-kms-key-id needs --s3-sse aws:kms");
+        if (!/^[A-Za-z0-9:/_.-]{1,2048}$/.test(values.kmsKeyId)) {
+            throw new UsageError(`invalid --s3-kms-key-id '${values.kmsKeyId}': expected a KMS key id, key ARN, alias name or alias ARN`);
+        }
+    }
+    return {
+        bucket,
+        prefix,
+        ...(sse ? { sse } : {}),
+        ...(values.kmsKeyId !== undefined ? { kmsKeyId: values.kmsKeyId } : {}),
+        ...(values.endpointUrl !== undefined ? { endpointUrl: validateUrl("--s3-endpoint-url", values.endpointUrl) } : {}),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
+
 
 
 
@@ -42703,8 +42772,10 @@ function actionSettingsFromInputs(input, env) {
         base.retry = retry;
     if (mode === "gate") {
         // shell is not checked here, because the runner passes its default from action.yml.
-        if (input("working-directory") !== "") {
-            throw new UsageError("input working-directory needs input run: without run the action only reserves the job (gate mode)");
+        for (const name of ["working-directory", "s3"]) {
+            if (input(name) !== "") {
+                throw new UsageError(`input ${name} needs input run: without run the action only reserves the job (gate mode)`);
+            }
         }
         return { mode, settings: base };
     }
@@ -42715,6 +42786,7 @@ function actionSettingsFromInputs(input, env) {
             command: shellCommand(input("shell"), script),
             killGraceSeconds: defaults.killGraceSeconds,
             workingDirectory: workingDirectory(input("working-directory")),
+            s3: input("s3") === "" ? undefined : s3LogSettings({ s3: input("s3") }),
         },
     };
 }

@@ -17,6 +17,7 @@ import {
   type StoreSettings,
 } from "../settings.js";
 import type { RetryIdentity } from "../store/types.js";
+import { s3LogSettings } from "../upload/settings.js";
 
 /** Reads one input as the toolkit's core.getInput does: trimmed, "" when not given. */
 export type InputReader = (name: string) => string;
@@ -70,8 +71,10 @@ export function actionSettingsFromInputs(input: InputReader, env: NodeJS.Process
 
   if (mode === "gate") {
     // shell is not checked here, because the runner passes its default from action.yml.
-    if (input("working-directory") !== "") {
-      throw new UsageError("input working-directory needs input run: without run the action only reserves the job (gate mode)");
+    for (const name of ["working-directory", "s3"]) {
+      if (input(name) !== "") {
+        throw new UsageError(`input ${name} needs input run: without run the action only reserves the job (gate mode)`);
+      }
     }
     return { mode, settings: base };
   }
@@ -82,6 +85,7 @@ export function actionSettingsFromInputs(input: InputReader, env: NodeJS.Process
       command: shellCommand(input("shell"), script),
       killGraceSeconds: defaults.killGraceSeconds,
       workingDirectory: workingDirectory(input("working-directory")),
+      s3: input("s3") === "" ? undefined : s3LogSettings({ s3: input("s3") }),
     },
   };
 }

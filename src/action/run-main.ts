@@ -7,6 +7,7 @@ import { actionSettingsFromInputs } from "./inputs.js";
 import { ActionLogger } from "./logger.js";
 import { reservationStateKey } from "./run-post.js";
 import { writeSummary } from "./summary.js";
+import { s3Output } from "../cli/output.js";
 
 /**
  * The action's main step. Run mode reserves the job and runs `run` when this contender wins;
@@ -23,7 +24,9 @@ export async function runMain(): Promise<void> {
     logger.info(`using ${store.description}`);
 
     if (action.mode === "run") {
-      const result = await reserveAndRun({ settings: action.settings, store, logger, readMissingHolder: true });
+      // With an s3 input the output is copied to the step log and streamed to the S3 object.
+      const output = action.settings.s3 ? await s3Output(action.settings, logger) : {};
+      const result = await reserveAndRun({ settings: action.settings, store, logger, readMissingHolder: true, ...output });
       setOutputs(result, settings.node);
       await writeSummary(store, summaryFacts(settings.id, result, settings.node), logger);
       if (result.executed && result.exitCode !== 0) {
@@ -66,9 +69,7 @@ function setOutputs(result: RunResult, node: string): void {
     core.setOutput("counter", String(result.holder.counter));
     core.setOutput("node", result.holder.node);
   }
-  // The S3 upload adds logUrl to the result when it stores the command's output.
-  const logUrl = (result as { logUrl?: unknown }).logUrl;
-  if (typeof logUrl === "string" && logUrl !== "") core.setOutput("log-url", logUrl);
+  if (result.executed && result.logUrl) core.setOutput("log-url", result.logUrl);
 }
 
 function summaryFacts(jobId: string, result: RunResult, node: string) {
