@@ -189,20 +189,25 @@ export class DynamoStore implements Store {
       ),
     ];
     if (abandoned) {
-      // Only a run item still marked running by its own token becomes abandoned.
+      // Only a run item still marked running by its own token becomes abandoned. A holder that
+      // died between its reservation and its start record left no run item: one is written from
+      // the head, so that the log still shows the lost run.
       writes.push(
         this.client
           .send(
             new UpdateItemCommand({
               TableName: this.table,
               Key: { job_id: { S: abandoned.jobId }, counter: { N: String(abandoned.counter) } },
-              UpdateExpression: "SET #state = :abandoned",
-              ConditionExpression: "#token = :token AND #state = :running",
-              ExpressionAttributeNames: { "#state": "state", "#token": "token" },
+              UpdateExpression: "SET #state = :abandoned, #token = :token, #node = if_not_exists(#node, :node), #start = if_not_exists(#start, :start), #time = if_not_exists(#time, :time)",
+              ConditionExpression: "attribute_not_exists(#token) OR (#token = :token AND #state = :running)",
+              ExpressionAttributeNames: { "#state": "state", "#token": "token", "#node": "node", "#start": "start_ms", "#time": "time" },
               ExpressionAttributeValues: {
                 ":abandoned": { S: "abandoned" },
                 ":token": { S: abandoned.token },
                 ":running": { S: "running" },
+                ":node": { S: abandoned.node },
+                ":start": { N: String(abandoned.startMs) },
+                ":time": { S: formatUtc(abandoned.startMs) },
               },
             }),
           )
@@ -243,8 +248,9 @@ export class DynamoStore implements Store {
       new UpdateItemCommand({
         TableName: this.table,
         Key: { job_id: { S: run.jobId }, counter: { N: String(run.counter) } },
-        UpdateExpression: `SET #state = :state, exit_code = :exit, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.signal ? ", signal = :signal" : ""}`,
-        ExpressionAttributeNames: { "#state": "state", "#time": "time", "#token": "token" },
+        UpdateExpression: `SET #state = :state, exit_code = :exit, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.signal ? ", #signal = :signal" : ""}`,
+        // SIGNAL is a DynamoDB reserved word too, so it needs a name placeholder like STATE and TIME.
+        ExpressionAttributeNames: { "#state": "state", "#time": "time", "#token": "token", ...(outcome.signal ? { "#signal": "signal" } : {}) },
         ExpressionAttributeValues: {
           ":state": { S: outcome.state },
           ":exit": { N: String(outcome.exitCode) },
