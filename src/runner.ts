@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { messageOf } from "./errors.js";
 import { runJob } from "./job.js";
+import { abandonLateReservation } from "./lateReservation.js";
 import type { Logger } from "./log.js";
 import type { Command, RunSettings } from "./settings.js";
 import { formatUtc, type Head, type Outcome, type RunRecord, type Store } from "./store/types.js";
@@ -43,6 +44,7 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
   const nowMs = Date.now();
   logger.debug(`reserving job ${settings.id} for node ${settings.node} in ${store.description}`);
 
+  const sentAt = performance.now();
   const reservation = await store.reserve({
     jobId: settings.id,
     node: settings.node,
@@ -52,6 +54,7 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
     leaseMs: settings.leaseSeconds * 1000,
     allowOverlap: settings.allowOverlap,
   });
+  const answeredAfterMs = performance.now() - sentAt;
 
   if (!reservation.won) {
     const reason = `skipped job ${settings.id}: ${describeHolder(reservation.holder)}; range ${settings.rangeSeconds} s`;
@@ -69,6 +72,10 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
     state: "running",
     command: describeCommand(settings.command),
   };
+  // NOTE: on a job's first use the time includes creating the table, which DynamoDB takes seconds for.
+  if (answeredAfterMs > settings.rangeSeconds * 1000) {
+    throw await abandonLateReservation(store, run, answeredAfterMs, settings.rangeSeconds * 1000, logger);
+  }
   if (reservation.abandoned) {
     logger.warn(`run ${reservation.abandoned.counter} of job ${settings.id} on node ${reservation.abandoned.node} stopped renewing its lease; marking it abandoned`);
   }

@@ -687,9 +687,29 @@ function outcomeOf(code, signal, stopReason) {
     return { state: exitCode === 0 ? "succeeded" : "failed", exitCode };
 }
 
+;// CONCATENATED MODULE: ./src/lateReservation.ts
+
+/**
+ * Handles a won reservation whose answer took longer than the range: the range it reserved may
+ * have passed, and another contender may already hold the next one, so the command must not
+ * start. Records the run as abandoned, ends the head's lease so that the next contender need not
+ * wait for it, and returns the error that ends runjop with status 75.
+ */
+async function abandonLateReservation(store, run, answeredAfterMs, rangeMs, logger) {
+    const seconds = (answeredAfterMs / 1000).toFixed(1);
+    try {
+        await Promise.all([store.recordStart({ ...run, state: "abandoned" }), store.extendLease(run.jobId, run.token, Date.now())]);
+    }
+    catch (error) {
+        logger.error(`could not record run ${run.counter} of job ${run.jobId} as abandoned; its lease lapses on its own: ${(0,errors/* messageOf */.bD)(error)}`);
+    }
+    return new errors/* ReserveError */.JH(`the reservation of job ${run.jobId} was answered after ${seconds} s, more than its range of ${rangeMs / 1000} s, so the range may have passed; the command did not run and run ${run.counter} is recorded as abandoned`);
+}
+
 // EXTERNAL MODULE: ./src/store/types.ts
 var types = __nccwpck_require__(7940);
 ;// CONCATENATED MODULE: ./src/runner.ts
+
 
 
 
@@ -716,6 +736,7 @@ async function reserveAndRun(context) {
     const token = (0,external_node_crypto_.randomUUID)();
     const nowMs = Date.now();
     logger.debug(`reserving job ${settings.id} for node ${settings.node} in ${store.description}`);
+    const sentAt = performance.now();
     const reservation = await store.reserve({
         jobId: settings.id,
         node: settings.node,
@@ -725,6 +746,7 @@ async function reserveAndRun(context) {
         leaseMs: settings.leaseSeconds * 1000,
         allowOverlap: settings.allowOverlap,
     });
+    const answeredAfterMs = performance.now() - sentAt;
     if (!reservation.won) {
         const reason = `skipped job ${settings.id}: ${describeHolder(reservation.holder)}; range ${settings.rangeSeconds} s`;
         logger.info(reason);
@@ -740,6 +762,10 @@ async function reserveAndRun(context) {
         state: "running",
         command: describeCommand(settings.command),
     };
+    // NOTE: on a job's first use the time includes creating the table, which DynamoDB takes seconds for.
+    if (answeredAfterMs > settings.rangeSeconds * 1000) {
+        throw await abandonLateReservation(store, run, answeredAfterMs, settings.rangeSeconds * 1000, logger);
+    }
     if (reservation.abandoned) {
         logger.warn(`run ${reservation.abandoned.counter} of job ${settings.id} on node ${reservation.abandoned.node} stopped renewing its lease; marking it abandoned`);
     }
@@ -807,7 +833,7 @@ async function openStore(settings, logger) {
         const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 909).then(__nccwpck_require__.bind(__nccwpck_require__, 9909));
         return SqliteStore.open(settings.path);
     }
-    const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(919), __nccwpck_require__.e(269)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3269));
+    const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(919), __nccwpck_require__.e(22)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2022));
     return new DynamoStore({ ...settings, logger });
 }
 

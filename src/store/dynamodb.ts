@@ -1,6 +1,7 @@
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
+  DeleteItemCommand,
   DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -16,9 +17,13 @@ import { loadConfig } from "@smithy/node-config-provider";
 import { messageOf, ReserveError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { defaults } from "../settings.js";
+import { checkOffset, StoreClock } from "./clock.js";
 import { formatUtc, type Head, type Outcome, type Reservation, type ReserveRequest, type RunRecord, type RunState, type Store } from "./types.js";
 
 type Item = Record<string, AttributeValue>;
+
+/** A reservation with the head as it was before a won write: null when there was none, undefined when unknown. */
+type ReservationWithPrevious = Reservation & { previousItem?: Item | null };
 
 /** Request limits that bound how long an unreachable or silent endpoint can hold runjop. */
 export const requestLimits = {
@@ -64,6 +69,7 @@ export class DynamoStore implements Store {
   readonly description: string;
   private readonly client: DynamoDBClient;
   private readonly table: string;
+  private readonly clock = new StoreClock();
 
   constructor(private readonly options: DynamoStoreOptions) {
     this.table = options.table;
@@ -77,11 +83,23 @@ export class DynamoStore implements Store {
         throwOnRequestTimeout: true,
       },
     });
+    this.clock.attach(this.client);
     const where = options.endpointUrl ? ` at ${options.endpointUrl}` : options.region ? ` in ${options.region}` : "";
     this.description = `DynamoDB table ${options.table}${where}`;
   }
 
   async reserve(request: ReserveRequest): Promise<Reservation> {
+    const { previousItem, ...reservation } = await this.reserveCreatingTable(request);
+    // The store's clock is known only from the responses, so the check follows the write.
+    const skewError = checkOffset(this.clock.offset(), request.rangeMs, request.jobId, this.options.logger);
+    if (skewError) {
+      if (reservation.won) await this.rollBack(request, previousItem);
+      throw skewError;
+    }
+    return reservation;
+  }
+
+  private async reserveCreatingTable(request: ReserveRequest): Promise<ReservationWithPrevious> {
     try {
       return await this.reserveOnce(request);
     } catch (error) {
@@ -92,7 +110,39 @@ export class DynamoStore implements Store {
     }
   }
 
-  private async reserveOnce(request: ReserveRequest): Promise<Reservation> {
+  /**
+   * Undoes a won reservation that must not run: puts the previous head back, or deletes a head
+   * that did not exist, on condition that the head still carries this contender's token. When
+   * the previous head is unknown (the response was lost), the head is released instead: its
+   * lease ends and its start moves to the store's time, so the range counts from then.
+   */
+  private async rollBack(request: ReserveRequest, previousItem: Item | null | undefined): Promise<void> {
+    const mine = { ConditionExpression: "#token = :token", ExpressionAttributeNames: { "#token": "token" }, ExpressionAttributeValues: { ":token": { S: request.token } } };
+    try {
+      if (previousItem) {
+        await this.client.send(new PutItemCommand({ TableName: this.table, Item: previousItem, ...mine }));
+      } else if (previousItem === null) {
+        await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: headKey(request.jobId), ...mine }));
+      } else {
+        const storeNowMs = Date.now() - (this.clock.offset()?.offsetMs ?? 0);
+        await this.client.send(
+          new UpdateItemCommand({
+            TableName: this.table,
+            Key: headKey(request.jobId),
+            UpdateExpression: "SET #state = :abandoned, #lease = :now, #start = :now",
+            ExpressionAttributeNames: { ...mine.ExpressionAttributeNames, "#state": "state", "#lease": "lease_until_ms", "#start": "start_ms" },
+            ExpressionAttributeValues: { ...mine.ExpressionAttributeValues, ":abandoned": { S: "abandoned" }, ":now": { N: String(storeNowMs) } },
+            ConditionExpression: mine.ConditionExpression,
+          }),
+        );
+      }
+      this.options.logger.info(`released the reservation of job ${request.jobId}`);
+    } catch (error) {
+      this.options.logger.error(`could not release the reservation of job ${request.jobId}; its lease lapses in ${request.leaseMs / 1000} s: ${describeAwsError(error)}`);
+    }
+  }
+
+  private async reserveOnce(request: ReserveRequest): Promise<ReservationWithPrevious> {
     const values: Item = {
       ":zero": { N: "0" },
       ":one": { N: "1" },
@@ -126,6 +176,7 @@ export class DynamoStore implements Store {
         counter: (previous?.counter ?? 0) + 1,
         abandoned: previous?.state === "running" ? previous : undefined,
         attempts: output.$metadata.attempts ?? 1,
+        previousItem: output.Attributes ?? null,
       };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return this.resolveConflict(request, error);

@@ -1,20 +1,98 @@
-export const id = 269;
-export const ids = [269];
+export const id = 22;
+export const ids = [22];
 export const modules = {
 
-/***/ 3269:
+/***/ 2022:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   DynamoStore: () => (/* binding */ DynamoStore)
-/* harmony export */ });
-/* unused harmony exports requestLimits, describeAwsError */
-/* harmony import */ var _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4305);
-/* harmony import */ var _smithy_config_resolver__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9316);
-/* harmony import */ var _smithy_node_config_provider__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5704);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8750);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7940);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  DynamoStore: () => (/* binding */ DynamoStore)
+});
+
+// UNUSED EXPORTS: describeAwsError, requestLimits
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js
+var dist_cjs = __webpack_require__(4305);
+// EXTERNAL MODULE: ./node_modules/@smithy/config-resolver/dist-cjs/index.js
+var config_resolver_dist_cjs = __webpack_require__(9316);
+// EXTERNAL MODULE: ./node_modules/@smithy/node-config-provider/dist-cjs/index.js
+var node_config_provider_dist_cjs = __webpack_require__(5704);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/settings.ts
+var settings = __webpack_require__(8750);
+;// CONCATENATED MODULE: ./src/store/clock.ts
+
+/** Fraction of the range above which the offset gets a warning. */
+const warnFraction = 0.25;
+/**
+ * Measures this host's clock against the store's from the HTTP Date header of each response.
+ * The header has whole seconds, so the server's time lies in [Date, Date + 1 s); the estimate
+ * takes its middle and compares it with the middle of the request on this host's clock.
+ */
+class StoreClock {
+    best;
+    /** Adds a middleware to the client that samples every response, one per attempt. */
+    attach(client) {
+        client.middlewareStack.add((next) => async (args) => {
+            const sentMs = Date.now();
+            const result = await next(args);
+            const receivedMs = Date.now();
+            const headers = result.response.headers ?? {};
+            this.addSample(headers.date ?? headers.Date, sentMs, receivedMs);
+            return result;
+        }, 
+        // Low priority in the deserialize step runs inside the deserializer, so error answers are sampled too.
+        { step: "deserialize", priority: "low", name: "runjopStoreClock" });
+    }
+    addSample(date, sentMs, receivedMs) {
+        const serverSecondMs = date ? Date.parse(date) : NaN;
+        if (Number.isNaN(serverSecondMs))
+            return;
+        const sample = {
+            offsetMs: Math.round((sentMs + receivedMs) / 2 - (serverSecondMs + 500)),
+            errorMs: 500 + Math.ceil((receivedMs - sentMs) / 2),
+        };
+        // The sample with the shortest round trip is the most precise.
+        if (!this.best || sample.errorMs <= this.best.errorMs)
+            this.best = sample;
+    }
+    /** The most precise estimate so far, or undefined before the first response with a Date header. */
+    offset() {
+        return this.best;
+    }
+}
+/** Describes an offset as "12.3 s ahead of" or "4.0 s behind", for messages. */
+function describeOffset(offset) {
+    const seconds = (Math.abs(offset.offsetMs) / 1000).toFixed(1);
+    const error = (offset.errorMs / 1000).toFixed(1);
+    return `${seconds} s (±${error} s) ${offset.offsetMs >= 0 ? "ahead of" : "behind"}`;
+}
+/**
+ * Checks the measured offset against the range. Contenders compare the latest start with their
+ * own clocks, so an offset as large as the range lets two runs start within one range.
+ * Returns an error to raise when the offset surely exceeds the range, and warns above a quarter of it.
+ */
+function checkOffset(offset, rangeMs, jobId, logger) {
+    if (!offset)
+        return undefined;
+    const magnitude = Math.abs(offset.offsetMs);
+    const rangeSeconds = rangeMs / 1000;
+    if (magnitude - offset.errorMs > rangeMs) {
+        return new errors/* ReserveError */.JH(`this host's clock is ${describeOffset(offset)} the store's (from DynamoDB's Date header), more than the range of ${rangeSeconds} s of job ${jobId}, so runs could overlap; the command did not run: synchronise the clock (NTP) and try again`);
+    }
+    if (magnitude > rangeMs * warnFraction) {
+        logger.warn(`this host's clock is ${describeOffset(offset)} the store's (from DynamoDB's Date header), more than a quarter of the range of ${rangeSeconds} s of job ${jobId}; synchronise the clock (NTP)`);
+    }
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./src/store/types.ts
+var types = __webpack_require__(7940);
+;// CONCATENATED MODULE: ./src/store/dynamodb.ts
+
 
 
 
@@ -54,10 +132,11 @@ class DynamoStore {
     description;
     client;
     table;
+    clock = new StoreClock();
     constructor(options) {
         this.options = options;
         this.table = options.table;
-        this.client = new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .DynamoDBClient */ .MGV({
+        this.client = new dist_cjs/* DynamoDBClient */.MGV({
             region: options.region ?? regionOrDefault,
             ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
             maxAttempts: requestLimits.maxAttempts,
@@ -67,19 +146,63 @@ class DynamoStore {
                 throwOnRequestTimeout: true,
             },
         });
+        this.clock.attach(this.client);
         const where = options.endpointUrl ? ` at ${options.endpointUrl}` : options.region ? ` in ${options.region}` : "";
         this.description = `DynamoDB table ${options.table}${where}`;
     }
     async reserve(request) {
+        const { previousItem, ...reservation } = await this.reserveCreatingTable(request);
+        // The store's clock is known only from the responses, so the check follows the write.
+        const skewError = checkOffset(this.clock.offset(), request.rangeMs, request.jobId, this.options.logger);
+        if (skewError) {
+            if (reservation.won)
+                await this.rollBack(request, previousItem);
+            throw skewError;
+        }
+        return reservation;
+    }
+    async reserveCreatingTable(request) {
         try {
             return await this.reserveOnce(request);
         }
         catch (error) {
-            if (!(error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ResourceNotFoundException */ .lBX))
+            if (!(error instanceof dist_cjs/* ResourceNotFoundException */.lBX))
                 throw error;
             this.options.logger.info(`table ${this.table} not found; creating it`);
             await this.ensureTable();
             return await this.reserveOnce(request);
+        }
+    }
+    /**
+     * Undoes a won reservation that must not run: puts the previous head back, or deletes a head
+     * that did not exist, on condition that the head still carries this contender's token. When
+     * the previous head is unknown (the response was lost), the head is released instead: its
+     * lease ends and its start moves to the store's time, so the range counts from then.
+     */
+    async rollBack(request, previousItem) {
+        const mine = { ConditionExpression: "#token = :token", ExpressionAttributeNames: { "#token": "token" }, ExpressionAttributeValues: { ":token": { S: request.token } } };
+        try {
+            if (previousItem) {
+                await this.client.send(new dist_cjs/* PutItemCommand */.qnp({ TableName: this.table, Item: previousItem, ...mine }));
+            }
+            else if (previousItem === null) {
+                await this.client.send(new dist_cjs/* DeleteItemCommand */.gEv({ TableName: this.table, Key: headKey(request.jobId), ...mine }));
+            }
+            else {
+                const storeNowMs = Date.now() - (this.clock.offset()?.offsetMs ?? 0);
+                await this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
+                    TableName: this.table,
+                    Key: headKey(request.jobId),
+                    UpdateExpression: "SET #state = :abandoned, #lease = :now, #start = :now",
+                    ExpressionAttributeNames: { ...mine.ExpressionAttributeNames, "#state": "state", "#lease": "lease_until_ms", "#start": "start_ms" },
+                    ExpressionAttributeValues: { ...mine.ExpressionAttributeValues, ":abandoned": { S: "abandoned" }, ":now": { N: String(storeNowMs) } },
+                    ConditionExpression: mine.ConditionExpression,
+                }));
+            }
+            this.options.logger.info(`released the reservation of job ${request.jobId}`);
+        }
+        catch (error) {
+            this.options.logger.error(`could not release the reservation of job ${request.jobId}; its lease lapses in ${request.leaseMs / 1000} s: ${describeAwsError(error)}`);
         }
     }
     async reserveOnce(request) {
@@ -88,7 +211,7 @@ class DynamoStore {
             ":one": { N: "1" },
             ":node": { S: request.node },
             ":token": { S: request.token },
-            ":time": { S: (0,_types_js__WEBPACK_IMPORTED_MODULE_3__/* .formatUtc */ .a)(request.nowMs) },
+            ":time": { S: (0,types/* formatUtc */.a)(request.nowMs) },
             ":now": { N: String(request.nowMs) },
             ":lease": { N: String(request.nowMs + request.leaseMs) },
             ":running": { S: "running" },
@@ -97,7 +220,7 @@ class DynamoStore {
         // The rule of isReservable() in rules.ts, evaluated by DynamoDB in the same write.
         const free = request.allowOverlap ? "" : " AND (#state <> :running OR #lease < :now)";
         try {
-            const output = await this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .UpdateItemCommand */ .Cs({
+            const output = await this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
                 TableName: this.table,
                 Key: headKey(request.jobId),
                 UpdateExpression: "SET #last = if_not_exists(#last, :zero) + :one, #node = :node, #token = :token, #time = :time, #start = :now, #lease = :lease, #state = :running",
@@ -113,12 +236,13 @@ class DynamoStore {
                 counter: (previous?.counter ?? 0) + 1,
                 abandoned: previous?.state === "running" ? previous : undefined,
                 attempts: output.$metadata.attempts ?? 1,
+                previousItem: output.Attributes ?? null,
             };
         }
         catch (error) {
-            if (error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ConditionalCheckFailedException */ .jPo)
+            if (error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo)
                 return this.resolveConflict(request, error);
-            if (error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ResourceNotFoundException */ .lBX)
+            if (error instanceof dist_cjs/* ResourceNotFoundException */.lBX)
                 throw error;
             return this.resolveFailure(request, error);
         }
@@ -157,11 +281,11 @@ class DynamoStore {
                 // The store is still unreachable: report the original failure below.
             }
         }
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ReserveError */ .JH(`could not reserve job ${request.jobId} in ${this.description}: ${cause}`, { cause: error });
+        throw new errors/* ReserveError */.JH(`could not reserve job ${request.jobId} in ${this.description}: ${cause}`, { cause: error });
     }
     async recordStart(run, abandoned) {
         const writes = [
-            this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .PutItemCommand */ .qnp({
+            this.client.send(new dist_cjs/* PutItemCommand */.qnp({
                 TableName: this.table,
                 Item: {
                     job_id: { S: run.jobId },
@@ -180,7 +304,7 @@ class DynamoStore {
             // died between its reservation and its start record left no run item: one is written from
             // the head, so that the log still shows the lost run.
             writes.push(this.client
-                .send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .UpdateItemCommand */ .Cs({
+                .send(new dist_cjs/* UpdateItemCommand */.Cs({
                 TableName: this.table,
                 Key: { job_id: { S: abandoned.jobId }, counter: { N: String(abandoned.counter) } },
                 UpdateExpression: "SET #state = :abandoned, #token = :token, #node = if_not_exists(#node, :node), #start = if_not_exists(#start, :start), #time = if_not_exists(#time, :time)",
@@ -192,11 +316,11 @@ class DynamoStore {
                     ":running": { S: "running" },
                     ":node": { S: abandoned.node },
                     ":start": { N: String(abandoned.startMs) },
-                    ":time": { S: (0,_types_js__WEBPACK_IMPORTED_MODULE_3__/* .formatUtc */ .a)(abandoned.startMs) },
+                    ":time": { S: (0,types/* formatUtc */.a)(abandoned.startMs) },
                 },
             }))
                 .catch((error) => {
-                if (!(error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ConditionalCheckFailedException */ .jPo))
+                if (!(error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo))
                     throw error;
             }));
         }
@@ -204,7 +328,7 @@ class DynamoStore {
     }
     async extendLease(jobId, token, leaseUntilMs) {
         try {
-            await this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .UpdateItemCommand */ .Cs({
+            await this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
                 TableName: this.table,
                 Key: headKey(jobId),
                 UpdateExpression: "SET #lease = :lease",
@@ -219,14 +343,14 @@ class DynamoStore {
             return true;
         }
         catch (error) {
-            if (error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ConditionalCheckFailedException */ .jPo)
+            if (error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo)
                 return false;
             throw error;
         }
     }
     async recordOutcome(run, outcome) {
         const endMs = run.startMs + outcome.durationMs;
-        const runUpdate = this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .UpdateItemCommand */ .Cs({
+        const runUpdate = this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
             TableName: this.table,
             Key: { job_id: { S: run.jobId }, counter: { N: String(run.counter) } },
             UpdateExpression: `SET #state = :state, exit_code = :exit, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.signal ? ", #signal = :signal" : ""}`,
@@ -246,7 +370,7 @@ class DynamoStore {
         // The head is released only while it still carries this run's token, so that a late
         // outcome never clears a newer holder's lease.
         const headRelease = this.client
-            .send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .UpdateItemCommand */ .Cs({
+            .send(new dist_cjs/* UpdateItemCommand */.Cs({
             TableName: this.table,
             Key: headKey(run.jobId),
             UpdateExpression: "SET #state = :state, #lease = :end",
@@ -259,7 +383,7 @@ class DynamoStore {
             },
         }))
             .catch((error) => {
-            if (!(error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ConditionalCheckFailedException */ .jPo))
+            if (!(error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo))
                 throw error;
             this.options.logger.warn(`job ${run.jobId} has a newer holder; its head was left as it is`);
         });
@@ -270,7 +394,7 @@ class DynamoStore {
         return item ? headFromItem(item) : undefined;
     }
     async listRuns(jobId, limit) {
-        const output = await this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .QueryCommand */ .sfZ({
+        const output = await this.client.send(new dist_cjs/* QueryCommand */.sfZ({
             TableName: this.table,
             KeyConditionExpression: "#job = :job AND #counter > :zero",
             ExpressionAttributeNames: { "#job": "job_id", "#counter": "counter" },
@@ -284,7 +408,7 @@ class DynamoStore {
         this.client.destroy();
     }
     async getHeadItem(jobId, abortSignal) {
-        const output = await this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .GetItemCommand */ .ZKh({ TableName: this.table, Key: headKey(jobId), ConsistentRead: true }), { abortSignal });
+        const output = await this.client.send(new dist_cjs/* GetItemCommand */.ZKh({ TableName: this.table, Key: headKey(jobId), ConsistentRead: true }), { abortSignal });
         return output.Item;
     }
     /**
@@ -293,7 +417,7 @@ class DynamoStore {
      */
     async ensureTable() {
         try {
-            await this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .CreateTableCommand */ .IxS({
+            await this.client.send(new dist_cjs/* CreateTableCommand */.IxS({
                 TableName: this.table,
                 AttributeDefinitions: [
                     { AttributeName: "job_id", AttributeType: "S" },
@@ -308,8 +432,8 @@ class DynamoStore {
             this.options.logger.info(`table ${this.table} created`);
         }
         catch (error) {
-            if (!(error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ResourceInUseException */ .WTW)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ReserveError */ .JH(`could not create table ${this.table}: ${describeAwsError(error)}`, { cause: error });
+            if (!(error instanceof dist_cjs/* ResourceInUseException */.WTW)) {
+                throw new errors/* ReserveError */.JH(`could not create table ${this.table}: ${describeAwsError(error)}`, { cause: error });
             }
             this.options.logger.debug(`table ${this.table} is being created by another contender`);
         }
@@ -321,7 +445,7 @@ class DynamoStore {
         let status = "missing";
         while (Date.now() < deadline) {
             try {
-                const output = await this.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .DescribeTableCommand */ .h8C({ TableName: this.table }));
+                const output = await this.client.send(new dist_cjs/* DescribeTableCommand */.h8C({ TableName: this.table }));
                 status = output.Table?.TableStatus ?? "unknown";
                 if (status === "ACTIVE") {
                     this.options.logger.debug(`table ${this.table} is active`);
@@ -329,22 +453,22 @@ class DynamoStore {
                 }
             }
             catch (error) {
-                if (!(error instanceof _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .ResourceNotFoundException */ .lBX)) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ReserveError */ .JH(`could not read the status of table ${this.table}: ${describeAwsError(error)}`, { cause: error });
+                if (!(error instanceof dist_cjs/* ResourceNotFoundException */.lBX)) {
+                    throw new errors/* ReserveError */.JH(`could not read the status of table ${this.table}: ${describeAwsError(error)}`, { cause: error });
                 }
             }
             await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 250));
         }
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ReserveError */ .JH(`table ${this.table} did not become ACTIVE within ${Math.round(waitMs / 1000)} s (last status: ${status}); the command did not run`);
+        throw new errors/* ReserveError */.JH(`table ${this.table} did not become ACTIVE within ${Math.round(waitMs / 1000)} s (last status: ${status}); the command did not run`);
     }
 }
 /** Resolves the region as the SDK does (AWS_REGION, profile), then falls back to us-east-1. */
 async function regionOrDefault() {
     try {
-        return await (0,_smithy_node_config_provider__WEBPACK_IMPORTED_MODULE_4__/* .loadConfig */ .Z)(_smithy_config_resolver__WEBPACK_IMPORTED_MODULE_5__/* .NODE_REGION_CONFIG_OPTIONS */ .GG, _smithy_config_resolver__WEBPACK_IMPORTED_MODULE_5__/* .NODE_REGION_CONFIG_FILE_OPTIONS */ .zH)();
+        return await (0,node_config_provider_dist_cjs/* loadConfig */.Z)(config_resolver_dist_cjs/* NODE_REGION_CONFIG_OPTIONS */.GG, config_resolver_dist_cjs/* NODE_REGION_CONFIG_FILE_OPTIONS */.zH)();
     }
     catch {
-        return _settings_js__WEBPACK_IMPORTED_MODULE_1__/* .defaults */ .NT.region;
+        return settings/* defaults */.NT.region;
     }
 }
 function headKey(jobId) {
@@ -391,7 +515,7 @@ const credentialErrors = new Set([
 /** Returns one line naming what failed and what to check, without secrets. */
 function describeAwsError(error) {
     const name = error instanceof Error ? error.name : "";
-    const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(error);
+    const message = (0,errors/* messageOf */.bD)(error);
     if (credentialErrors.has(name)) {
         return `AWS credentials missing, invalid or expired (${name}: ${message}); set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use an instance role`;
     }
