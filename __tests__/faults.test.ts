@@ -29,10 +29,10 @@ afterAll(async () => {
 });
 
 /** Runs runjop through the proxy with a command that creates a marker file, and reports whether it ran. */
-async function runThroughProxy(id: string, extra: string[] = [], command?: string) {
+async function runThroughProxy(id: string, extra: string[] = [], command?: string, env: NodeJS.ProcessEnv = {}, tableName = table) {
   const marker = join(tempDir(), "ran");
-  const result = await runCli(["--table", table, "--endpoint-url", proxy.url, "--id", id, "--node", "proxied", ...extra, command ?? `touch ${marker}`], {
-    env: cliEnv(awsTestEnv()),
+  const result = await runCli(["--table", tableName, "--endpoint-url", proxy.url, "--id", id, "--node", "proxied", ...extra, command ?? `touch ${marker}`], {
+    env: cliEnv(awsTestEnv(env)),
     killAfterMs: 60000,
   });
   return { ...result, ran: existsSync(marker) };
@@ -166,4 +166,57 @@ describe("hanging endpoint", () => {
     // Four attempts of 5 s each, with backoff.
     expect(result.elapsedMs).toBeLessThan(27000);
   }, 40000);
+});
+
+describe("table that never becomes active", () => {
+  test("DescribeTable answering ResourceNotFound ends every host with 75", async () => {
+    const notFound = { kind: "error", status: 400, type: "ResourceNotFoundException", message: "Requested resource not found" } as const;
+    proxy.addRule({ operation: "UpdateItem", fault: notFound });
+    proxy.addRule({ operation: "DescribeTable", fault: notFound });
+    const out = tempDir();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, index) =>
+        runCli(["--table", "never-active", "--endpoint-url", proxy.url, "--id", "job", "--node", `host-${index}`, `touch ${join(out, `ran-${index}`)}`], {
+          env: cliEnv(awsTestEnv({ RUNJOP_TABLE_WAIT_SECONDS: "3" })),
+        }),
+      ),
+    );
+    for (const result of results) {
+      expect(result.code).toBe(75);
+      expect(result.stderr).toContain("table never-active did not become ACTIVE within 3 s (last status: missing); the command did not run");
+      expect(result.elapsedMs).toBeLessThan(8000);
+    }
+    expect(Array.from({ length: 5 }, (_, index) => existsSync(join(out, `ran-${index}`)))).toEqual(Array(5).fill(false));
+    // One host created the table; the others joined that creation.
+    expect(proxy.count("CreateTable")).toBe(5);
+  });
+
+  test("table stuck in CREATING ends with 75", async () => {
+    proxy.addRule({ operation: "UpdateItem", fault: { kind: "error", status: 400, type: "ResourceNotFoundException", message: "Requested resource not found" } });
+    proxy.addRule({ operation: "CreateTable", fault: { kind: "error", status: 400, type: "ResourceInUseException", message: "Table already exists" } });
+    proxy.addRule({ operation: "DescribeTable", fault: { kind: "answer", body: { Table: { TableName: "creating-table", TableStatus: "CREATING" } } } });
+    const result = await runThroughProxy("creating", [], undefined, { RUNJOP_TABLE_WAIT_SECONDS: "2" }, "creating-table");
+    expect(result.code).toBe(75);
+    expect(result.ran).toBe(false);
+    expect(result.stderr).toContain("table creating-table did not become ACTIVE within 2 s (last status: CREATING)");
+  });
+});
+
+describe("credentials that expire during a run", () => {
+  test("failed final writes keep the exit status", async () => {
+    proxy.addRule({
+      operation: "UpdateItem",
+      when: (body) => !String(body.UpdateExpression).startsWith("SET #last"),
+      fault: { kind: "error", status: 400, type: "ExpiredTokenException", message: "The security token included in the request is expired" },
+    });
+    const result = await runThroughProxy("expired", ["--lease", "3"], "sleep 2.5; exit 7");
+    expect(result.code).toBe(7);
+    expect(result.stderr).toContain("could not record the outcome of run 1 (failed, exit status 7): AWS credentials missing, invalid or expired (ExpiredTokenException");
+    expect(result.stderr.match(/could not record the outcome/g)).toHaveLength(1);
+    expect(result.stderr.match(/could not renew the lease/g)).toHaveLength(1);
+    // Not retried: the reservation, one or two heartbeats (one a second), the run's outcome and the head's release.
+    expect(proxy.count("UpdateItem")).toBeGreaterThanOrEqual(4);
+    expect(proxy.count("UpdateItem")).toBeLessThanOrEqual(5);
+    expect(result.elapsedMs).toBeLessThan(6000);
+  });
 });

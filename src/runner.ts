@@ -121,6 +121,7 @@ function startHeartbeat(context: RunContext, token: string): { stop(): void } {
   const { settings, store, logger } = context;
   const leaseMs = settings.leaseSeconds * 1000;
   let lost = false;
+  let failures = 0;
   const timer = setInterval(() => {
     store
       .extendLease(settings.id, token, Date.now() + leaseMs)
@@ -130,7 +131,14 @@ function startHeartbeat(context: RunContext, token: string): { stop(): void } {
           logger.warn(`lease of job ${settings.id} was taken by another contender; the command keeps running`);
         }
       })
-      .catch((error) => logger.warn(`could not renew the lease of job ${settings.id}: ${messageOf(error)}`));
+      .then(() => {
+        if (failures > 0) logger.info(`renewed the lease of job ${settings.id} after ${failures} failed attempts`);
+        failures = 0;
+      })
+      .catch((error) => {
+        // One warning per streak of failures, so that a store that stays down does not flood the log.
+        if (failures++ === 0) logger.warn(`could not renew the lease of job ${settings.id}: ${messageOf(error)}`);
+      });
   }, Math.max(1000, Math.floor(leaseMs / 3)));
   timer.unref();
   return { stop: () => clearInterval(timer) };

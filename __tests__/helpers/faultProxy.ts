@@ -13,6 +13,8 @@ export type Fault =
   | { kind: "error"; status: number; type: string; message?: string }
   /** Destroys the client's socket without forwarding. */
   | { kind: "reset" }
+  /** Answers with this JSON body and status 200 without forwarding. */
+  | { kind: "answer"; body: unknown }
   /** Never forwards and never answers; the socket stays open until the client gives up or the proxy closes. */
   | { kind: "hang" };
 
@@ -124,6 +126,12 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     if (fault?.kind === "error") {
       const payload = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${fault.type}`, message: fault.message ?? fault.type });
       outgoing.writeHead(fault.status, { "content-type": "application/x-amz-json-1.0", "x-amzn-errortype": fault.type, "content-length": Buffer.byteLength(payload) });
+      outgoing.end(payload);
+      return;
+    }
+    if (fault?.kind === "answer") {
+      const payload = JSON.stringify(fault.body);
+      outgoing.writeHead(200, { "content-type": "application/x-amz-json-1.0", "content-length": Buffer.byteLength(payload) });
       outgoing.end(payload);
       return;
     }

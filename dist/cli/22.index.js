@@ -345,7 +345,7 @@ class DynamoStore {
         catch (error) {
             if (error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo)
                 return false;
-            throw error;
+            throw new Error(describeAwsError(error), { cause: error });
         }
     }
     async recordOutcome(run, outcome) {
@@ -387,7 +387,9 @@ class DynamoStore {
                 throw error;
             this.options.logger.warn(`job ${run.jobId} has a newer holder; its head was left as it is`);
         });
-        await Promise.all([runUpdate, headRelease]);
+        await Promise.all([runUpdate, headRelease]).catch((error) => {
+            throw new Error(describeAwsError(error), { cause: error });
+        });
     }
     async readHead(jobId) {
         const item = await this.getHeadItem(jobId);
@@ -440,7 +442,7 @@ class DynamoStore {
         await this.waitForActive();
     }
     async waitForActive() {
-        const waitMs = this.options.tableWaitMs ?? 60000;
+        const waitMs = this.options.tableWaitMs ?? tableWaitFromEnv() ?? 60000;
         const deadline = Date.now() + waitMs;
         let status = "missing";
         while (Date.now() < deadline) {
@@ -461,6 +463,11 @@ class DynamoStore {
         }
         throw new errors/* ReserveError */.JH(`table ${this.table} did not become ACTIVE within ${Math.round(waitMs / 1000)} s (last status: ${status}); the command did not run`);
     }
+}
+/** Reads RUNJOP_TABLE_WAIT_SECONDS, the bound on waiting for a new table; invalid values are ignored. */
+function tableWaitFromEnv() {
+    const seconds = Number(process.env.RUNJOP_TABLE_WAIT_SECONDS);
+    return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }
 /** Resolves the region as the SDK does (AWS_REGION, profile), then falls back to us-east-1. */
 async function regionOrDefault() {

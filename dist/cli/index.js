@@ -808,6 +808,7 @@ function startHeartbeat(context, token) {
     const { settings, store, logger } = context;
     const leaseMs = settings.leaseSeconds * 1000;
     let lost = false;
+    let failures = 0;
     const timer = setInterval(() => {
         store
             .extendLease(settings.id, token, Date.now() + leaseMs)
@@ -817,7 +818,16 @@ function startHeartbeat(context, token) {
                 logger.warn(`lease of job ${settings.id} was taken by another contender; the command keeps running`);
             }
         })
-            .catch((error) => logger.warn(`could not renew the lease of job ${settings.id}: ${(0,errors/* messageOf */.bD)(error)}`));
+            .then(() => {
+            if (failures > 0)
+                logger.info(`renewed the lease of job ${settings.id} after ${failures} failed attempts`);
+            failures = 0;
+        })
+            .catch((error) => {
+            // One warning per streak of failures, so that a store that stays down does not flood the log.
+            if (failures++ === 0)
+                logger.warn(`could not renew the lease of job ${settings.id}: ${(0,errors/* messageOf */.bD)(error)}`);
+        });
     }, Math.max(1000, Math.floor(leaseMs / 3)));
     timer.unref();
     return { stop: () => clearInterval(timer) };

@@ -289,7 +289,7 @@ export class DynamoStore implements Store {
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      throw new Error(describeAwsError(error), { cause: error });
     }
   }
 
@@ -335,7 +335,9 @@ export class DynamoStore implements Store {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         this.options.logger.warn(`job ${run.jobId} has a newer holder; its head was left as it is`);
       });
-    await Promise.all([runUpdate, headRelease]);
+    await Promise.all([runUpdate, headRelease]).catch((error) => {
+      throw new Error(describeAwsError(error), { cause: error });
+    });
   }
 
   async readHead(jobId: string): Promise<Head | undefined> {
@@ -400,7 +402,7 @@ export class DynamoStore implements Store {
   }
 
   private async waitForActive(): Promise<void> {
-    const waitMs = this.options.tableWaitMs ?? 60000;
+    const waitMs = this.options.tableWaitMs ?? tableWaitFromEnv() ?? 60000;
     const deadline = Date.now() + waitMs;
     let status = "missing";
     while (Date.now() < deadline) {
@@ -422,6 +424,12 @@ export class DynamoStore implements Store {
       `table ${this.table} did not become ACTIVE within ${Math.round(waitMs / 1000)} s (last status: ${status}); the command did not run`,
     );
   }
+}
+
+/** Reads RUNJOP_TABLE_WAIT_SECONDS, the bound on waiting for a new table; invalid values are ignored. */
+function tableWaitFromEnv(): number | undefined {
+  const seconds = Number(process.env.RUNJOP_TABLE_WAIT_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }
 
 /** Resolves the region as the SDK does (AWS_REGION, profile), then falls back to us-east-1. */
