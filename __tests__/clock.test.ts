@@ -73,7 +73,7 @@ describe("clock skew between hosts", () => {
     expect(await runRows(client, table, "skew-race")).toHaveLength(1);
   });
 
-  test("host off by twice the range is refused", async () => {
+  test("host off by twice the range is rejected", async () => {
     const first = await contend("skew-refused", "synced", 0, ["--range", "10"]);
     expect(first.ran).toBe(true);
     const headBefore = (await jobItems(client, table, "skew-refused")).find((item) => item.counter.N === "0");
@@ -81,18 +81,18 @@ describe("clock skew between hosts", () => {
     const far = await contend("skew-refused", "far", 20, ["--range", "10"]);
     expect(far.code).toBe(75);
     expect(far.ran).toBe(false);
-    expect(far.stderr).toMatch(/this host's clock is 2\d\.\d s \(±\d\.\d s\) ahead of the store's .* more than the range of 10 s of job skew-refused/);
+    expect(far.stderr).toMatch(/this host's clock is (19|2\d)\.\d s \(±\d\.\d s\) ahead of the store's .* more than the range of 10 s of job skew-refused/);
     expect(far.stderr).toContain("released the reservation of job skew-refused");
     const headAfter = (await jobItems(client, table, "skew-refused")).find((item) => item.counter.N === "0");
     expect(headAfter).toEqual(headBefore);
     expect(await runRows(client, table, "skew-refused")).toEqual([["1", "synced", "succeeded"]]);
   });
 
-  test("host far behind on a new job is refused", async () => {
+  test("host far behind on a new job is rejected", async () => {
     const far = await contend("skew-behind", "far", -30, ["--range", "10"]);
     expect(far.code).toBe(75);
     expect(far.ran).toBe(false);
-    expect(far.stderr).toMatch(/this host's clock is 3\d\.\d s \(±\d\.\d s\) behind the store's/);
+    expect(far.stderr).toMatch(/this host's clock is (29|3\d)\.\d s \(±\d\.\d s\) behind the store's/);
     // The head it wrote is deleted, so a synchronised host runs at once.
     expect(await jobItems(client, table, "skew-behind")).toEqual([]);
     const synced = await contend("skew-behind", "synced", 0, ["--range", "10"]);

@@ -144,7 +144,7 @@ describe("reservation protocol model", () => {
   });
 
   test("skew beyond the range allows two runs", () => {
-    // Why runjop refuses to run on a clock more than the range off: the rule alone cannot help.
+    // The rule alone cannot stop a clock more than the range off, which is why runjop checks the offset.
     const early: Contender = { arrivalMs: 0, skewMs: 0, lostResponse: false, crashes: false, durationMs: 0 };
     const skewed: Contender = { arrivalMs: 1000, skewMs: rangeMs + 1000, lostResponse: false, crashes: false, durationMs: 0 };
     expect(playTick(null, [early, skewed], true).runs).toEqual([0, 1]);
