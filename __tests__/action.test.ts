@@ -3,25 +3,32 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { githubEnv, runAction, type ActionResult } from "./helpers/action.js";
 import { tempDir } from "./helpers/cli.js";
+import { startFaultProxy, type FaultProxy } from "./helpers/faultProxy.js";
 import { awsTestEnv, s3AwsEnv, startDynalite, startS3rver, type RunningServer } from "./helpers/servers.js";
 
 let dynamo: RunningServer;
 let client: DynamoDBClient;
+// The schedule tests run the action under faketime, and runjop compares its clock with the
+// store's Date header, so the proxy reports the store's time as each request's signing time.
+let sameClock: FaultProxy;
 const table = "action";
 
 beforeAll(async () => {
   dynamo = await startDynalite();
+  sameClock = await startFaultProxy(dynamo.url);
+  sameClock.dateFromSigningTime = true;
   client = new DynamoDBClient({ endpoint: dynamo.url, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
 });
 
 afterAll(async () => {
   client.destroy();
+  await sameClock.close();
   await dynamo.close();
 });
 
 /** Inputs that point the action at the test's dynalite. */
 function storeInputs(id: string): Record<string, string> {
-  return { id, table, "endpoint-url": dynamo.url };
+  return { id, table, "endpoint-url": sameClock.url };
 }
 
 /** Items of a job by counter: 0 is the head, 1, 2, ... the runs. */

@@ -104,6 +104,7 @@ describe("runjop init on DynamoDB", () => {
     ).toEqual(operationsInSource());
     expect(operationsInSource()).toEqual([
       "CreateTable",
+      "DeleteItem",
       "DescribeTable",
       "DescribeTimeToLive",
       "GetItem",

@@ -45,6 +45,7 @@ export function runJob(options: JobOptions): Promise<Outcome & { exitCode: numbe
   return new Promise<Outcome & { exitCode: number }>((resolve) => {
     let stopReason: { state: "interrupted" | "timed_out"; signal: NodeJS.Signals } | undefined;
     let killTimer: NodeJS.Timeout | undefined;
+    let stopStartedAt = 0;
     let timeoutTimer: NodeJS.Timeout | undefined;
     let settled = false;
 
@@ -72,11 +73,34 @@ export function runJob(options: JobOptions): Promise<Outcome & { exitCode: numbe
         return;
       }
       stopReason = { state, signal };
+      stopStartedAt = performance.now();
       signalGroup(signal);
       killTimer = setTimeout(() => {
         logger.warn(`command still running ${options.killGraceMs / 1000} s after ${signal}; sending SIGKILL to its process group`);
         signalGroup("SIGKILL");
       }, options.killGraceMs);
+    };
+
+    // After a stop, the group's other members may outlive the leader (a background job of sh
+    // ignores SIGINT, for one): they get until the SIGKILL of the grace period to exit.
+    const afterGroupStopped = (then: () => void) => {
+      if (!stopReason || !groupExists()) return then();
+      // Zombies that nobody reaps still count as members, so the wait ends 1 s after SIGKILL anyway.
+      const deadline = stopStartedAt + options.killGraceMs + 1000;
+      const poll = setInterval(() => {
+        if (groupExists() && performance.now() < deadline) return;
+        clearInterval(poll);
+        then();
+      }, 100);
+    };
+    const groupExists = () => {
+      if (child.pid === undefined) return false;
+      try {
+        process.kill(-child.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
     };
 
     const onSignal = (signal: NodeJS.Signals) => {
@@ -117,7 +141,7 @@ export function runJob(options: JobOptions): Promise<Outcome & { exitCode: numbe
     child.on("exit", (code, signal) => {
       // Output still in the pipes arrives before 'close'; a grandchild that keeps a pipe open
       // must not hold runjop, so the wait for 'close' is bounded.
-      const done = () => finish(outcomeOf(code, signal, stopReason));
+      const done = () => afterGroupStopped(() => finish(outcomeOf(code, signal, stopReason)));
       if (!options.onOutput) return done();
       const bound = setTimeout(() => {
         child.stdout?.destroy();

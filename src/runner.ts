@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { messageOf } from "./errors.js";
 import { runJob } from "./job.js";
+import { abandonLateReservation } from "./lateReservation.js";
 import type { Logger } from "./log.js";
 import { latestOccurrence } from "./schedule.js";
 import type { Command, RunSettings } from "./settings.js";
@@ -85,6 +86,7 @@ export async function claimJob(context: ReserveContext, command?: string): Promi
   const occurrenceLabel = occurrenceMs === undefined ? "" : ` for the occurrence of ${formatUtc(occurrenceMs)} UTC (${settings.schedule})`;
   logger.debug(`reserving job ${settings.id}${occurrenceLabel} for node ${settings.node} in ${store.description}`);
 
+  const sentAt = performance.now();
   const reservation = await store.reserve({
     jobId: settings.id,
     node: settings.node,
@@ -97,6 +99,7 @@ export async function claimJob(context: ReserveContext, command?: string): Promi
     force: settings.force,
     retry: settings.retry,
   });
+  const answeredAfterMs = performance.now() - sentAt;
 
   if (!reservation.won) {
     // Servers that ignore ReturnValuesOnConditionCheckFailure, such as dynalite, return no holder.
@@ -121,6 +124,10 @@ export async function claimJob(context: ReserveContext, command?: string): Promi
     ...(occurrenceMs === undefined ? {} : { occurrenceMs }),
     expiresAt: settings.historyDays === undefined ? undefined : Math.floor(nowMs / 1000) + settings.historyDays * 86400,
   };
+  // NOTE: on a job's first use the time includes creating the table, which DynamoDB takes seconds for.
+  if (answeredAfterMs > settings.rangeSeconds * 1000) {
+    throw await abandonLateReservation(store, run, answeredAfterMs, settings.rangeSeconds * 1000, logger);
+  }
   if (reservation.abandoned) {
     logger.warn(`run ${reservation.abandoned.counter} of job ${settings.id} on node ${reservation.abandoned.node} stopped renewing its lease; marking it abandoned`);
   }
@@ -209,6 +216,7 @@ function startHeartbeat(context: RunContext, token: string): { stop(): void } {
   const { settings, store, logger } = context;
   const leaseMs = settings.leaseSeconds * 1000;
   let lost = false;
+  let failures = 0;
   const timer = setInterval(() => {
     store
       .extendLease(settings.id, token, Date.now() + leaseMs)
@@ -218,7 +226,14 @@ function startHeartbeat(context: RunContext, token: string): { stop(): void } {
           logger.warn(`lease of job ${settings.id} was taken by another contender; the command keeps running`);
         }
       })
-      .catch((error) => logger.warn(`could not renew the lease of job ${settings.id}: ${messageOf(error)}`));
+      .then(() => {
+        if (failures > 0) logger.info(`renewed the lease of job ${settings.id} after ${failures} failed attempts`);
+        failures = 0;
+      })
+      .catch((error) => {
+        // One warning per streak of failures, so that a store that stays down does not flood the log.
+        if (failures++ === 0) logger.warn(`could not renew the lease of job ${settings.id}: ${messageOf(error)}`);
+      });
   }, Math.max(1000, Math.floor(leaseMs / 3)));
   timer.unref();
   return { stop: () => clearInterval(timer) };

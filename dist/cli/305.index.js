@@ -4562,7 +4562,7 @@ __webpack_unused_export__ = DeleteBackupOutput$;
 __webpack_unused_export__ = DeleteGlobalSecondaryIndexAction$;
 __webpack_unused_export__ = DeleteGlobalTableWitnessGroupMemberAction$;
 __webpack_unused_export__ = DeleteItem$;
-__webpack_unused_export__ = DeleteItemCommand;
+exports.gEv = DeleteItemCommand;
 __webpack_unused_export__ = DeleteItemInput$;
 __webpack_unused_export__ = DeleteItemOutput$;
 __webpack_unused_export__ = DeleteReplicaAction$;
@@ -5363,7 +5363,7 @@ exports.DynamoDBJsonCodec2 = DynamoDBJsonCodec2;
 /***/ 4431:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-const LRUCache = __webpack_require__(9214);
+const LRUCache = __webpack_require__(6833);
 
 class EndpointCache {
     cache;
@@ -5618,7 +5618,7 @@ exports.resolveEndpointDiscoveryConfig = resolveEndpointDiscoveryConfig;
 
 /***/ }),
 
-/***/ 9214:
+/***/ 6833:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**

@@ -11363,6 +11363,7 @@ function runJob(options) {
     return new Promise((resolve) => {
         let stopReason;
         let killTimer;
+        let stopStartedAt = 0;
         let timeoutTimer;
         let settled = false;
         const child = (0,external_node_child_process_.spawn)(file, args, {
@@ -11389,11 +11390,37 @@ function runJob(options) {
                 return;
             }
             stopReason = { state, signal };
+            stopStartedAt = performance.now();
             signalGroup(signal);
             killTimer = setTimeout(() => {
                 logger.warn(`command still running ${options.killGraceMs / 1000} s after ${signal}; sending SIGKILL to its process group`);
                 signalGroup("SIGKILL");
             }, options.killGraceMs);
+        };
+        // After a stop, the group's other members may outlive the leader (a background job of sh
+        // ignores SIGINT, for one): they get until the SIGKILL of the grace period to exit.
+        const afterGroupStopped = (then) => {
+            if (!stopReason || !groupExists())
+                return then();
+            // Zombies that nobody reaps still count as members, so the wait ends 1 s after SIGKILL anyway.
+            const deadline = stopStartedAt + options.killGraceMs + 1000;
+            const poll = setInterval(() => {
+                if (groupExists() && performance.now() < deadline)
+                    return;
+                clearInterval(poll);
+                then();
+            }, 100);
+        };
+        const groupExists = () => {
+            if (child.pid === undefined)
+                return false;
+            try {
+                process.kill(-child.pid, 0);
+                return true;
+            }
+            catch {
+                return false;
+            }
         };
         const onSignal = (signal) => {
             logger.warn(`received ${signal}; passing it to the command's process group`);
@@ -11431,7 +11458,7 @@ function runJob(options) {
         child.on("exit", (code, signal) => {
             // Output still in the pipes arrives before 'close'; a grandchild that keeps a pipe open
             // must not hold runjop, so the wait for 'close' is bounded.
-            const done = () => finish(outcomeOf(code, signal, stopReason));
+            const done = () => afterGroupStopped(() => finish(outcomeOf(code, signal, stopReason)));
             if (!options.onOutput)
                 return done();
             const bound = setTimeout(() => {
@@ -11457,6 +11484,25 @@ function outcomeOf(code, signal, stopReason) {
         return { state: "failed", exitCode: signalExitCode(signal), signal };
     const exitCode = code ?? 1;
     return { state: exitCode === 0 ? "succeeded" : "failed", exitCode };
+}
+
+;// CONCATENATED MODULE: ./src/lateReservation.ts
+
+/**
+ * Handles a won reservation whose answer took longer than the range: the range it reserved may
+ * have passed, and another contender may already hold the next one, so the command must not
+ * start. Records the run as abandoned, ends the head's lease so that the next contender need not
+ * wait for it, and returns the error that ends runjop with status 75.
+ */
+async function abandonLateReservation(store, run, answeredAfterMs, rangeMs, logger) {
+    const seconds = (answeredAfterMs / 1000).toFixed(1);
+    try {
+        await Promise.all([store.recordStart({ ...run, state: "abandoned" }), store.extendLease(run.jobId, run.token, Date.now())]);
+    }
+    catch (error) {
+        logger.error(`could not record run ${run.counter} of job ${run.jobId} as abandoned; its lease lapses on its own: ${(0,errors/* messageOf */.bD)(error)}`);
+    }
+    return new errors/* ReserveError */.JH(`the reservation of job ${run.jobId} was answered after ${seconds} s, more than its range of ${rangeMs / 1000} s, so the range may have passed; the command did not run and run ${run.counter} is recorded as abandoned`);
 }
 
 // EXTERNAL MODULE: ./node_modules/cron-parser/dist/index.js
@@ -11502,6 +11548,7 @@ var types = __nccwpck_require__(7940);
 
 
 
+
 /** Shows a command as a person typed it, for logs and the activity log. */
 function describeCommand(command) {
     if (command.kind === "shell")
@@ -11527,6 +11574,7 @@ async function claimJob(context, command) {
     const occurrenceMs = settings.schedule === undefined ? undefined : latestOccurrence(settings.schedule, nowMs);
     const occurrenceLabel = occurrenceMs === undefined ? "" : ` for the occurrence of ${(0,types/* formatUtc */.a)(occurrenceMs)} UTC (${settings.schedule})`;
     logger.debug(`reserving job ${settings.id}${occurrenceLabel} for node ${settings.node} in ${store.description}`);
+    const sentAt = performance.now();
     const reservation = await store.reserve({
         jobId: settings.id,
         node: settings.node,
@@ -11539,6 +11587,7 @@ async function claimJob(context, command) {
         force: settings.force,
         retry: settings.retry,
     });
+    const answeredAfterMs = performance.now() - sentAt;
     if (!reservation.won) {
         // Servers that ignore ReturnValuesOnConditionCheckFailure, such as dynalite, return no holder.
         let holder = reservation.holder;
@@ -11562,6 +11611,10 @@ async function claimJob(context, command) {
         ...(occurrenceMs === undefined ? {} : { occurrenceMs }),
         expiresAt: settings.historyDays === undefined ? undefined : Math.floor(nowMs / 1000) + settings.historyDays * 86400,
     };
+    // NOTE: on a job's first use the time includes creating the table, which DynamoDB takes seconds for.
+    if (answeredAfterMs > settings.rangeSeconds * 1000) {
+        throw await abandonLateReservation(store, run, answeredAfterMs, settings.rangeSeconds * 1000, logger);
+    }
     if (reservation.abandoned) {
         logger.warn(`run ${reservation.abandoned.counter} of job ${settings.id} on node ${reservation.abandoned.node} stopped renewing its lease; marking it abandoned`);
     }
@@ -11651,6 +11704,7 @@ function startHeartbeat(context, token) {
     const { settings, store, logger } = context;
     const leaseMs = settings.leaseSeconds * 1000;
     let lost = false;
+    let failures = 0;
     const timer = setInterval(() => {
         store
             .extendLease(settings.id, token, Date.now() + leaseMs)
@@ -11660,7 +11714,16 @@ function startHeartbeat(context, token) {
                 logger.warn(`lease of job ${settings.id} was taken by another contender; the command keeps running`);
             }
         })
-            .catch((error) => logger.warn(`could not renew the lease of job ${settings.id}: ${(0,errors/* messageOf */.bD)(error)}`));
+            .then(() => {
+            if (failures > 0)
+                logger.info(`renewed the lease of job ${settings.id} after ${failures} failed attempts`);
+            failures = 0;
+        })
+            .catch((error) => {
+            // One warning per streak of failures, so that a store that stays down does not flood the log.
+            if (failures++ === 0)
+                logger.warn(`could not renew the lease of job ${settings.id}: ${(0,errors/* messageOf */.bD)(error)}`);
+        });
     }, Math.max(1000, Math.floor(leaseMs / 3)));
     timer.unref();
     return { stop: () => clearInterval(timer) };
@@ -11676,7 +11739,7 @@ async function openStore(settings, logger) {
         const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 667).then(__nccwpck_require__.bind(__nccwpck_require__, 3667));
         return SqliteStore.open(settings.path);
     }
-    const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(305), __nccwpck_require__.e(566)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2566));
+    const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(305), __nccwpck_require__.e(214)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9214));
     return new DynamoStore({ ...settings, logger });
 }
 
@@ -12006,7 +12069,7 @@ async function describeStoreFailure(error, store, settings) {
     if (error instanceof Error && error.name === "ResourceNotFoundException") {
         return `${store.description} not found: create it with 'runjop init --table ${settings.table}', or check --table and --region`;
     }
-    const { describeAwsError } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(305), __nccwpck_require__.e(566)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2566));
+    const { describeAwsError } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(305), __nccwpck_require__.e(214)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9214));
     return `could not use the ${store.description}: ${describeAwsError(error)}`;
 }
 /** Reads a required --id. */
@@ -12522,6 +12585,7 @@ function buildPolicy(store, s3) {
                 "dynamodb:UpdateItem",
                 "dynamodb:PutItem",
                 "dynamodb:GetItem",
+                "dynamodb:DeleteItem",
                 "dynamodb:Query",
             ],
             Resource: table,

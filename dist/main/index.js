@@ -42712,6 +42712,7 @@ function runJob(options) {
     return new Promise((resolve) => {
         let stopReason;
         let killTimer;
+        let stopStartedAt = 0;
         let timeoutTimer;
         let settled = false;
         const child = (0,external_node_child_process_.spawn)(file, args, {
@@ -42738,11 +42739,37 @@ function runJob(options) {
                 return;
             }
             stopReason = { state, signal };
+            stopStartedAt = performance.now();
             signalGroup(signal);
             killTimer = setTimeout(() => {
                 logger.warn(`command still running ${options.killGraceMs / 1000} s after ${signal}; sending SIGKILL to its process group`);
                 signalGroup("SIGKILL");
             }, options.killGraceMs);
+        };
+        // After a stop, the group's other members may outlive the leader (a background job of sh
+        // ignores SIGINT, for one): they get until the SIGKILL of the grace period to exit.
+        const afterGroupStopped = (then) => {
+            if (!stopReason || !groupExists())
+                return then();
+            // Zombies that nobody reaps still count as members, so the wait ends 1 s after SIGKILL anyway.
+            const deadline = stopStartedAt + options.killGraceMs + 1000;
+            const poll = setInterval(() => {
+                if (groupExists() && performance.now() < deadline)
+                    return;
+                clearInterval(poll);
+                then();
+            }, 100);
+        };
+        const groupExists = () => {
+            if (child.pid === undefined)
+                return false;
+            try {
+                process.kill(-child.pid, 0);
+                return true;
+            }
+            catch {
+                return false;
+            }
         };
         const onSignal = (signal) => {
             logger.warn(`received ${signal}; passing it to the command's process group`);
@@ -42780,7 +42807,7 @@ function runJob(options) {
         child.on("exit", (code, signal) => {
             // Output still in the pipes arrives before 'close'; a grandchild that keeps a pipe open
             // must not hold runjop, so the wait for 'close' is bounded.
-            const done = () => finish(outcomeOf(code, signal, stopReason));
+            const done = () => afterGroupStopped(() => finish(outcomeOf(code, signal, stopReason)));
             if (!options.onOutput)
                 return done();
             const bound = setTimeout(() => {
@@ -42806,6 +42833,25 @@ function outcomeOf(code, signal, stopReason) {
         return { state: "failed", exitCode: signalExitCode(signal), signal };
     const exitCode = code ?? 1;
     return { state: exitCode === 0 ? "succeeded" : "failed", exitCode };
+}
+
+;// CONCATENATED MODULE: ./src/lateReservation.ts
+
+/**
+ * Handles a won reservation whose answer took longer than the range: the range it reserved may
+ * have passed, and another contender may already hold the next one, so the command must not
+ * start. Records the run as abandoned, ends the head's lease so that the next contender need not
+ * wait for it, and returns the error that ends runjop with status 75.
+ */
+async function abandonLateReservation(store, run, answeredAfterMs, rangeMs, logger) {
+    const seconds = (answeredAfterMs / 1000).toFixed(1);
+    try {
+        await Promise.all([store.recordStart({ ...run, state: "abandoned" }), store.extendLease(run.jobId, run.token, Date.now())]);
+    }
+    catch (error) {
+        logger.error(`could not record run ${run.counter} of job ${run.jobId} as abandoned; its lease lapses on its own: ${(0,errors/* messageOf */.bD)(error)}`);
+    }
+    return new errors/* ReserveError */.JH(`the reservation of job ${run.jobId} was answered after ${seconds} s, more than its range of ${rangeMs / 1000} s, so the range may have passed; the command did not run and run ${run.counter} is recorded as abandoned`);
 }
 
 // EXTERNAL MODULE: ./node_modules/cron-parser/dist/index.js
@@ -42851,6 +42897,7 @@ var types = __nccwpck_require__(7940);
 
 
 
+
 /** Shows a command as a person typed it, for logs and the activity log. */
 function describeCommand(command) {
     if (command.kind === "shell")
@@ -42876,6 +42923,7 @@ async function claimJob(context, command) {
     const occurrenceMs = settings.schedule === undefined ? undefined : latestOccurrence(settings.schedule, nowMs);
     const occurrenceLabel = occurrenceMs === undefined ? "" : ` for the occurrence of ${(0,types/* formatUtc */.a)(occurrenceMs)} UTC (${settings.schedule})`;
     logger.debug(`reserving job ${settings.id}${occurrenceLabel} for node ${settings.node} in ${store.description}`);
+    const sentAt = performance.now();
     const reservation = await store.reserve({
         jobId: settings.id,
         node: settings.node,
@@ -42888,6 +42936,7 @@ async function claimJob(context, command) {
         force: settings.force,
         retry: settings.retry,
     });
+    const answeredAfterMs = performance.now() - sentAt;
     if (!reservation.won) {
         // Servers that ignore ReturnValuesOnConditionCheckFailure, such as dynalite, return no holder.
         let holder = reservation.holder;
@@ -42911,6 +42960,10 @@ async function claimJob(context, command) {
         ...(occurrenceMs === undefined ? {} : { occurrenceMs }),
         expiresAt: settings.historyDays === undefined ? undefined : Math.floor(nowMs / 1000) + settings.historyDays * 86400,
     };
+    // NOTE: on a job's first use the time includes creating the table, which DynamoDB takes seconds for.
+    if (answeredAfterMs > settings.rangeSeconds * 1000) {
+        throw await abandonLateReservation(store, run, answeredAfterMs, settings.rangeSeconds * 1000, logger);
+    }
     if (reservation.abandoned) {
         logger.warn(`run ${reservation.abandoned.counter} of job ${settings.id} on node ${reservation.abandoned.node} stopped renewing its lease; marking it abandoned`);
     }
@@ -43000,6 +43053,7 @@ function startHeartbeat(context, token) {
     const { settings, store, logger } = context;
     const leaseMs = settings.leaseSeconds * 1000;
     let lost = false;
+    let failures = 0;
     const timer = setInterval(() => {
         store
             .extendLease(settings.id, token, Date.now() + leaseMs)
@@ -43009,7 +43063,16 @@ function startHeartbeat(context, token) {
                 logger.warn(`lease of job ${settings.id} was taken by another contender; the command keeps running`);
             }
         })
-            .catch((error) => logger.warn(`could not renew the lease of job ${settings.id}: ${(0,errors/* messageOf */.bD)(error)}`));
+            .then(() => {
+            if (failures > 0)
+                logger.info(`renewed the lease of job ${settings.id} after ${failures} failed attempts`);
+            failures = 0;
+        })
+            .catch((error) => {
+            // One warning per streak of failures, so that a store that stays down does not flood the log.
+            if (failures++ === 0)
+                logger.warn(`could not renew the lease of job ${settings.id}: ${(0,errors/* messageOf */.bD)(error)}`);
+        });
     }, Math.max(1000, Math.floor(leaseMs / 3)));
     timer.unref();
     return { stop: () => clearInterval(timer) };
@@ -43025,7 +43088,7 @@ async function open_openStore(settings, logger) {
         const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 667).then(__nccwpck_require__.bind(__nccwpck_require__, 3667));
         return SqliteStore.open(settings.path);
     }
-    const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(305), __nccwpck_require__.e(566)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2566));
+    const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(305), __nccwpck_require__.e(214)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9214));
     return new DynamoStore({ ...settings, logger });
 }
 

@@ -4562,7 +4562,7 @@ __webpack_unused_export__ = DeleteBackupOutput$;
 __webpack_unused_export__ = DeleteGlobalSecondaryIndexAction$;
 __webpack_unused_export__ = DeleteGlobalTableWitnessGroupMemberAction$;
 __webpack_unused_export__ = DeleteItem$;
-__webpack_unused_export__ = DeleteItemCommand;
+exports.gEv = DeleteItemCommand;
 __webpack_unused_export__ = DeleteItemInput$;
 __webpack_unused_export__ = DeleteItemOutput$;
 __webpack_unused_export__ = DeleteReplicaAction$;
@@ -9567,7 +9567,7 @@ exports.DynamoDBJsonCodec2 = DynamoDBJsonCodec2;
 /***/ 4431:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-const LRUCache = __webpack_require__(9214);
+const LRUCache = __webpack_require__(6833);
 
 class EndpointCache {
     cache;
@@ -29564,7 +29564,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
-/***/ 9214:
+/***/ 6833:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**

@@ -1,6 +1,7 @@
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
+  DeleteItemCommand,
   DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -19,9 +20,13 @@ import { defaults } from "../settings.js";
 import { initializeTable, releaseJob, scanHeadItems, ttlAttribute } from "./dynamodb-admin.js";
 import type { InitResult, ReleaseRequest, ReleaseResult } from "./types.js";
 import { retryableStates } from "./rules.js";
+import { checkOffset, StoreClock } from "./clock.js";
 import { formatUtc, type Head, type Outcome, type Reservation, type ReserveRequest, type RunRecord, type RunState, type Store } from "./types.js";
 
 type Item = Record<string, AttributeValue>;
+
+/** A reservation with the head as it was before a won write: null when there was none, undefined when unknown. */
+type ReservationWithPrevious = Reservation & { previousItem?: Item | null };
 
 /** Request limits that bound how long an unreachable or silent endpoint can hold runjop. */
 export const requestLimits = {
@@ -70,6 +75,7 @@ export class DynamoStore implements Store {
   readonly description: string;
   private readonly client: DynamoDBClient;
   private readonly table: string;
+  private readonly clock = new StoreClock();
 
   constructor(private readonly options: DynamoStoreOptions) {
     this.table = options.table;
@@ -83,11 +89,23 @@ export class DynamoStore implements Store {
         throwOnRequestTimeout: true,
       },
     });
+    this.clock.attach(this.client);
     const where = options.endpointUrl ? ` at ${options.endpointUrl}` : options.region ? ` in ${options.region}` : "";
     this.description = `DynamoDB table ${options.table}${where}`;
   }
 
   async reserve(request: ReserveRequest): Promise<Reservation> {
+    const { previousItem, ...reservation } = await this.reserveCreatingTable(request);
+    // The store's clock is known only from the responses, so the check follows the write.
+    const skewError = checkOffset(this.clock.offset(), request.rangeMs, request.jobId, this.options.logger);
+    if (skewError) {
+      if (reservation.won) await this.rollBack(request, previousItem);
+      throw skewError;
+    }
+    return reservation;
+  }
+
+  private async reserveCreatingTable(request: ReserveRequest): Promise<ReservationWithPrevious> {
     try {
       return await this.reserveOnce(request);
     } catch (error) {
@@ -98,7 +116,39 @@ export class DynamoStore implements Store {
     }
   }
 
-  private async reserveOnce(request: ReserveRequest): Promise<Reservation> {
+  /**
+   * Undoes a won reservation that must not run: puts the previous head back, or deletes a head
+   * that did not exist, on condition that the head still carries this contender's token. When
+   * the previous head is unknown (the response was lost), the head is released instead: its
+   * lease ends and its start moves to the store's time, so the range counts from then.
+   */
+  private async rollBack(request: ReserveRequest, previousItem: Item | null | undefined): Promise<void> {
+    const mine = { ConditionExpression: "#token = :token", ExpressionAttributeNames: { "#token": "token" }, ExpressionAttributeValues: { ":token": { S: request.token } } };
+    try {
+      if (previousItem) {
+        await this.client.send(new PutItemCommand({ TableName: this.table, Item: previousItem, ...mine }));
+      } else if (previousItem === null) {
+        await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: headKey(request.jobId), ...mine }));
+      } else {
+        const storeNowMs = Date.now() - (this.clock.offset()?.offsetMs ?? 0);
+        await this.client.send(
+          new UpdateItemCommand({
+            TableName: this.table,
+            Key: headKey(request.jobId),
+            UpdateExpression: "SET #state = :abandoned, #lease = :now, #start = :now",
+            ExpressionAttributeNames: { ...mine.ExpressionAttributeNames, "#state": "state", "#lease": "lease_until_ms", "#start": "start_ms" },
+            ExpressionAttributeValues: { ...mine.ExpressionAttributeValues, ":abandoned": { S: "abandoned" }, ":now": { N: String(storeNowMs) } },
+            ConditionExpression: mine.ConditionExpression,
+          }),
+        );
+      }
+      this.options.logger.info(`released the reservation of job ${request.jobId}`);
+    } catch (error) {
+      this.options.logger.error(`could not release the reservation of job ${request.jobId}; its lease lapses in ${request.leaseMs / 1000} s: ${describeAwsError(error)}`);
+    }
+  }
+
+  private async reserveOnce(request: ReserveRequest): Promise<ReservationWithPrevious> {
     const { updateExpression, conditionExpression, values } = reserveExpressions(request);
     const expressions = `${updateExpression} ${conditionExpression ?? ""}`;
     try {
@@ -121,6 +171,7 @@ export class DynamoStore implements Store {
         counter: (previous?.counter ?? 0) + 1,
         abandoned: previous?.state === "running" ? previous : undefined,
         attempts: output.$metadata.attempts ?? 1,
+        previousItem: output.Attributes ?? null,
       };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return this.resolveConflict(request, error);
@@ -187,20 +238,25 @@ export class DynamoStore implements Store {
       ),
     ];
     if (abandoned) {
-      // Only a run item still marked running by its own token becomes abandoned.
+      // Only a run item still marked running by its own token becomes abandoned. A holder that
+      // died between its reservation and its start record left no run item: one is written from
+      // the head, so that the log still shows the lost run.
       writes.push(
         this.client
           .send(
             new UpdateItemCommand({
               TableName: this.table,
               Key: { job_id: { S: abandoned.jobId }, counter: { N: String(abandoned.counter) } },
-              UpdateExpression: "SET #state = :abandoned",
-              ConditionExpression: "#token = :token AND #state = :running",
-              ExpressionAttributeNames: { "#state": "state", "#token": "token" },
+              UpdateExpression: "SET #state = :abandoned, #token = :token, #node = if_not_exists(#node, :node), #start = if_not_exists(#start, :start), #time = if_not_exists(#time, :time)",
+              ConditionExpression: "attribute_not_exists(#token) OR (#token = :token AND #state = :running)",
+              ExpressionAttributeNames: { "#state": "state", "#token": "token", "#node": "node", "#start": "start_ms", "#time": "time" },
               ExpressionAttributeValues: {
                 ":abandoned": { S: "abandoned" },
                 ":token": { S: abandoned.token },
                 ":running": { S: "running" },
+                ":node": { S: abandoned.node },
+                ":start": { N: String(abandoned.startMs) },
+                ":time": { S: formatUtc(abandoned.startMs) },
               },
             }),
           )
@@ -231,7 +287,7 @@ export class DynamoStore implements Store {
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      throw new Error(describeAwsError(error), { cause: error });
     }
   }
 
@@ -241,8 +297,9 @@ export class DynamoStore implements Store {
       new UpdateItemCommand({
         TableName: this.table,
         Key: { job_id: { S: run.jobId }, counter: { N: String(run.counter) } },
-        UpdateExpression: `SET #state = :state, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.exitCode === undefined ? "" : ", exit_code = :exit"}${outcome.signal ? ", signal = :signal" : ""}${outcome.logUrl ? ", log_url = :logUrl" : ""}${outcome.logError ? ", log_error = :logError" : ""}`,
-        ExpressionAttributeNames: { "#state": "state", "#time": "time", "#token": "token" },
+        UpdateExpression: `SET #state = :state, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.exitCode === undefined ? "" : ", exit_code = :exit"}${outcome.signal ? ", #signal = :signal" : ""}${outcome.logUrl ? ", log_url = :logUrl" : ""}${outcome.logError ? ", log_error = :logError" : ""}`,
+        // SIGNAL is a DynamoDB reserved word too, so it needs a name placeholder like STATE and TIME.
+        ExpressionAttributeNames: { "#state": "state", "#time": "time", "#token": "token", ...(outcome.signal ? { "#signal": "signal" } : {}) },
         ExpressionAttributeValues: {
           ":state": { S: outcome.state },
           ...(outcome.exitCode === undefined ? {} : { ":exit": { N: String(outcome.exitCode) } }),
@@ -278,7 +335,9 @@ export class DynamoStore implements Store {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         this.options.logger.warn(`job ${run.jobId} has a newer holder; its head was left as it is`);
       });
-    await Promise.all([runUpdate, headRelease]);
+    await Promise.all([runUpdate, headRelease]).catch((error) => {
+      throw new Error(describeAwsError(error), { cause: error });
+    });
   }
 
   async readHead(jobId: string): Promise<Head | undefined> {
@@ -356,7 +415,7 @@ export class DynamoStore implements Store {
   }
 
   private async waitForActive(): Promise<void> {
-    const waitMs = this.options.tableWaitMs ?? 60000;
+    const waitMs = this.options.tableWaitMs ?? tableWaitFromEnv() ?? 60000;
     const deadline = Date.now() + waitMs;
     let status = "missing";
     while (Date.now() < deadline) {
@@ -378,6 +437,12 @@ export class DynamoStore implements Store {
       `table ${this.table} did not become ACTIVE within ${Math.round(waitMs / 1000)} s (last status: ${status}); the command did not run`,
     );
   }
+}
+
+/** Reads RUNJOP_TABLE_WAIT_SECONDS, the bound on waiting for a new table; invalid values are ignored. */
+function tableWaitFromEnv(): number | undefined {
+  const seconds = Number(process.env.RUNJOP_TABLE_WAIT_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }
 
 /** Resolves the region as the SDK does (AWS_REGION, profile), then falls back to us-east-1. */

@@ -102,6 +102,7 @@ export function buildPolicy(
           "dynamodb:UpdateItem",
           "dynamodb:PutItem",
           "dynamodb:GetItem",
+          "dynamodb:DeleteItem",
           "dynamodb:Query",
         ],
         Resource: table,

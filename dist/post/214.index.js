@@ -1,8 +1,8 @@
-export const id = 566;
-export const ids = [566];
+export const id = 214;
+export const ids = [214];
 export const modules = {
 
-/***/ 2566:
+/***/ 9214:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -193,9 +193,76 @@ function key(jobId, counter) {
 
 // EXTERNAL MODULE: ./src/store/rules.ts
 var rules = __webpack_require__(1730);
+;// CONCATENATED MODULE: ./src/store/clock.ts
+
+/** Fraction of the range above which the offset gets a warning. */
+const warnFraction = 0.25;
+/**
+ * Measures this host's clock against the store's from the HTTP Date header of each response.
+ * The header has whole seconds, so the server's time lies in [Date, Date + 1 s); the estimate
+ * takes its middle and compares it with the middle of the request on this host's clock.
+ */
+class StoreClock {
+    best;
+    /** Adds a middleware to the client that samples every response, one per attempt. */
+    attach(client) {
+        client.middlewareStack.add((next) => async (args) => {
+            const sentMs = Date.now();
+            const result = await next(args);
+            const receivedMs = Date.now();
+            const headers = result.response.headers ?? {};
+            this.addSample(headers.date ?? headers.Date, sentMs, receivedMs);
+            return result;
+        }, 
+        // Low priority in the deserialize step runs inside the deserializer, so error answers are sampled too.
+        { step: "deserialize", priority: "low", name: "runjopStoreClock" });
+    }
+    addSample(date, sentMs, receivedMs) {
+        const serverSecondMs = date ? Date.parse(date) : NaN;
+        if (Number.isNaN(serverSecondMs))
+            return;
+        const sample = {
+            offsetMs: Math.round((sentMs + receivedMs) / 2 - (serverSecondMs + 500)),
+            errorMs: 500 + Math.ceil((receivedMs - sentMs) / 2),
+        };
+        // The sample with the shortest round trip is the most precise.
+        if (!this.best || sample.errorMs <= this.best.errorMs)
+            this.best = sample;
+    }
+    /** The most precise estimate so far, or undefined before the first response with a Date header. */
+    offset() {
+        return this.best;
+    }
+}
+/** Describes an offset as "12.3 s ahead of" or "4.0 s behind", for messages. */
+function describeOffset(offset) {
+    const seconds = (Math.abs(offset.offsetMs) / 1000).toFixed(1);
+    const error = (offset.errorMs / 1000).toFixed(1);
+    return `${seconds} s (±${error} s) ${offset.offsetMs >= 0 ? "ahead of" : "behind"}`;
+}
+/**
+ * Checks the measured offset against the range. Contenders compare the latest start with their
+ * own clocks, so an offset as large as the range lets two runs start within one range.
+ * Returns an error to raise when the offset surely exceeds the range, and warns above a quarter of it.
+ */
+function checkOffset(offset, rangeMs, jobId, logger) {
+    if (!offset)
+        return undefined;
+    const magnitude = Math.abs(offset.offsetMs);
+    const rangeSeconds = rangeMs / 1000;
+    if (magnitude - offset.errorMs > rangeMs) {
+        return new errors/* ReserveError */.JH(`this host's clock is ${describeOffset(offset)} the store's (from DynamoDB's Date header), more than the range of ${rangeSeconds} s of job ${jobId}, so runs could overlap; the command did not run: synchronise the clock (NTP) and try again`);
+    }
+    if (magnitude > rangeMs * warnFraction) {
+        logger.warn(`this host's clock is ${describeOffset(offset)} the store's (from DynamoDB's Date header), more than a quarter of the range of ${rangeSeconds} s of job ${jobId}; synchronise the clock (NTP)`);
+    }
+    return undefined;
+}
+
 // EXTERNAL MODULE: ./src/store/types.ts
 var types = __webpack_require__(7940);
 ;// CONCATENATED MODULE: ./src/store/dynamodb.ts
+
 
 
 
@@ -240,6 +307,7 @@ class DynamoStore {
     description;
     client;
     table;
+    clock = new StoreClock();
     constructor(options) {
         this.options = options;
         this.table = options.table;
@@ -253,10 +321,22 @@ class DynamoStore {
                 throwOnRequestTimeout: true,
             },
         });
+        this.clock.attach(this.client);
         const where = options.endpointUrl ? ` at ${options.endpointUrl}` : options.region ? ` in ${options.region}` : "";
         this.description = `DynamoDB table ${options.table}${where}`;
     }
     async reserve(request) {
+        const { previousItem, ...reservation } = await this.reserveCreatingTable(request);
+        // The store's clock is known only from the responses, so the check follows the write.
+        const skewError = checkOffset(this.clock.offset(), request.rangeMs, request.jobId, this.options.logger);
+        if (skewError) {
+            if (reservation.won)
+                await this.rollBack(request, previousItem);
+            throw skewError;
+        }
+        return reservation;
+    }
+    async reserveCreatingTable(request) {
         try {
             return await this.reserveOnce(request);
         }
@@ -266,6 +346,38 @@ class DynamoStore {
             this.options.logger.info(`table ${this.table} not found; creating it`);
             await this.ensureTable();
             return await this.reserveOnce(request);
+        }
+    }
+    /**
+     * Undoes a won reservation that must not run: puts the previous head back, or deletes a head
+     * that did not exist, on condition that the head still carries this contender's token. When
+     * the previous head is unknown (the response was lost), the head is released instead: its
+     * lease ends and its start moves to the store's time, so the range counts from then.
+     */
+    async rollBack(request, previousItem) {
+        const mine = { ConditionExpression: "#token = :token", ExpressionAttributeNames: { "#token": "token" }, ExpressionAttributeValues: { ":token": { S: request.token } } };
+        try {
+            if (previousItem) {
+                await this.client.send(new dist_cjs/* PutItemCommand */.qnp({ TableName: this.table, Item: previousItem, ...mine }));
+            }
+            else if (previousItem === null) {
+                await this.client.send(new dist_cjs/* DeleteItemCommand */.gEv({ TableName: this.table, Key: headKey(request.jobId), ...mine }));
+            }
+            else {
+                const storeNowMs = Date.now() - (this.clock.offset()?.offsetMs ?? 0);
+                await this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
+                    TableName: this.table,
+                    Key: headKey(request.jobId),
+                    UpdateExpression: "SET #state = :abandoned, #lease = :now, #start = :now",
+                    ExpressionAttributeNames: { ...mine.ExpressionAttributeNames, "#state": "state", "#lease": "lease_until_ms", "#start": "start_ms" },
+                    ExpressionAttributeValues: { ...mine.ExpressionAttributeValues, ":abandoned": { S: "abandoned" }, ":now": { N: String(storeNowMs) } },
+                    ConditionExpression: mine.ConditionExpression,
+                }));
+            }
+            this.options.logger.info(`released the reservation of job ${request.jobId}`);
+        }
+        catch (error) {
+            this.options.logger.error(`could not release the reservation of job ${request.jobId}; its lease lapses in ${request.leaseMs / 1000} s: ${describeAwsError(error)}`);
         }
     }
     async reserveOnce(request) {
@@ -289,6 +401,7 @@ class DynamoStore {
                 counter: (previous?.counter ?? 0) + 1,
                 abandoned: previous?.state === "running" ? previous : undefined,
                 attempts: output.$metadata.attempts ?? 1,
+                previousItem: output.Attributes ?? null,
             };
         }
         catch (error) {
@@ -355,18 +468,23 @@ class DynamoStore {
             })),
         ];
         if (abandoned) {
-            // Only a run item still marked running by its own token becomes abandoned.
+            // Only a run item still marked running by its own token becomes abandoned. A holder that
+            // died between its reservation and its start record left no run item: one is written from
+            // the head, so that the log still shows the lost run.
             writes.push(this.client
                 .send(new dist_cjs/* UpdateItemCommand */.Cs({
                 TableName: this.table,
                 Key: { job_id: { S: abandoned.jobId }, counter: { N: String(abandoned.counter) } },
-                UpdateExpression: "SET #state = :abandoned",
-                ConditionExpression: "#token = :token AND #state = :running",
-                ExpressionAttributeNames: { "#state": "state", "#token": "token" },
+                UpdateExpression: "SET #state = :abandoned, #token = :token, #node = if_not_exists(#node, :node), #start = if_not_exists(#start, :start), #time = if_not_exists(#time, :time)",
+                ConditionExpression: "attribute_not_exists(#token) OR (#token = :token AND #state = :running)",
+                ExpressionAttributeNames: { "#state": "state", "#token": "token", "#node": "node", "#start": "start_ms", "#time": "time" },
                 ExpressionAttributeValues: {
                     ":abandoned": { S: "abandoned" },
                     ":token": { S: abandoned.token },
                     ":running": { S: "running" },
+                    ":node": { S: abandoned.node },
+                    ":start": { N: String(abandoned.startMs) },
+                    ":time": { S: (0,types/* formatUtc */.a)(abandoned.startMs) },
                 },
             }))
                 .catch((error) => {
@@ -395,7 +513,7 @@ class DynamoStore {
         catch (error) {
             if (error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo)
                 return false;
-            throw error;
+            throw new Error(describeAwsError(error), { cause: error });
         }
     }
     async recordOutcome(run, outcome) {
@@ -403,8 +521,9 @@ class DynamoStore {
         const runUpdate = this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
             TableName: this.table,
             Key: { job_id: { S: run.jobId }, counter: { N: String(run.counter) } },
-            UpdateExpression: `SET #state = :state, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.exitCode === undefined ? "" : ", exit_code = :exit"}${outcome.signal ? ", signal = :signal" : ""}${outcome.logUrl ? ", log_url = :logUrl" : ""}${outcome.logError ? ", log_error = :logError" : ""}`,
-            ExpressionAttributeNames: { "#state": "state", "#time": "time", "#token": "token" },
+            UpdateExpression: `SET #state = :state, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.exitCode === undefined ? "" : ", exit_code = :exit"}${outcome.signal ? ", #signal = :signal" : ""}${outcome.logUrl ? ", log_url = :logUrl" : ""}${outcome.logError ? ", log_error = :logError" : ""}`,
+            // SIGNAL is a DynamoDB reserved word too, so it needs a name placeholder like STATE and TIME.
+            ExpressionAttributeNames: { "#state": "state", "#time": "time", "#token": "token", ...(outcome.signal ? { "#signal": "signal" } : {}) },
             ExpressionAttributeValues: {
                 ":state": { S: outcome.state },
                 ...(outcome.exitCode === undefined ? {} : { ":exit": { N: String(outcome.exitCode) } }),
@@ -438,7 +557,9 @@ class DynamoStore {
                 throw error;
             this.options.logger.warn(`job ${run.jobId} has a newer holder; its head was left as it is`);
         });
-        await Promise.all([runUpdate, headRelease]);
+        await Promise.all([runUpdate, headRelease]).catch((error) => {
+            throw new Error(describeAwsError(error), { cause: error });
+        });
     }
     async readHead(jobId) {
         const item = await this.getHeadItem(jobId);
@@ -501,7 +622,7 @@ class DynamoStore {
         await this.waitForActive();
     }
     async waitForActive() {
-        const waitMs = this.options.tableWaitMs ?? 60000;
+        const waitMs = this.options.tableWaitMs ?? tableWaitFromEnv() ?? 60000;
         const deadline = Date.now() + waitMs;
         let status = "missing";
         while (Date.now() < deadline) {
@@ -522,6 +643,11 @@ class DynamoStore {
         }
         throw new errors/* ReserveError */.JH(`table ${this.table} did not become ACTIVE within ${Math.round(waitMs / 1000)} s (last status: ${status}); the command did not run`);
     }
+}
+/** Reads RUNJOP_TABLE_WAIT_SECONDS, the bound on waiting for a new table; invalid values are ignored. */
+function tableWaitFromEnv() {
+    const seconds = Number(process.env.RUNJOP_TABLE_WAIT_SECONDS);
+    return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }
 /** Resolves the region as the SDK does (AWS_REGION, profile), then falls back to us-east-1. */
 async function regionOrDefault() {

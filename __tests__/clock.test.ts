@@ -1,0 +1,122 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { cliEnv, runCli, tempDir } from "./helpers/cli.js";
+import { startFaultProxy, type FaultProxy } from "./helpers/faultProxy.js";
+import { awsTestEnv, startDynalite, type RunningServer } from "./helpers/servers.js";
+import { jobItems, runRows, tableClient } from "./helpers/table.js";
+
+/** libfaketime from Debian's faketime package; .ci/run installs it. */
+const libfaketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+
+let dynamo: RunningServer;
+let proxy: FaultProxy;
+let client: DynamoDBClient;
+const table = "clocks";
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  proxy = await startFaultProxy(dynamo.url);
+  client = tableClient(dynamo.url);
+  const setup = await runCli(["--table", table, "--endpoint-url", dynamo.url, "--id", "setup", "true"], { env: cliEnv(awsTestEnv()) });
+  expect(setup.code).toBe(0);
+});
+
+beforeEach(() => proxy.reset());
+
+afterAll(async () => {
+  client.destroy();
+  await proxy.close();
+  await dynamo.close();
+});
+
+/** Environment of a runjop process whose clock is shifted by offsetSeconds with libfaketime. */
+function skewedEnv(offsetSeconds: number): NodeJS.ProcessEnv {
+  if (offsetSeconds === 0) return cliEnv(awsTestEnv());
+  const sign = offsetSeconds > 0 ? "+" : "";
+  return cliEnv(awsTestEnv({ LD_PRELOAD: libfaketime, FAKETIME: `${sign}${offsetSeconds}s`, FAKETIME_DONT_FAKE_MONOTONIC: "1" }));
+}
+
+async function contend(id: string, node: string, offsetSeconds: number, extra: string[] = [], endpoint = dynamo.url) {
+  const marker = join(tempDir(), "ran");
+  const result = await runCli(["--table", table, "--endpoint-url", endpoint, "--id", id, "--node", node, ...extra, `touch ${marker}`], { env: skewedEnv(offsetSeconds) });
+  return { ...result, ran: existsSync(marker) };
+}
+
+describe("clock skew between hosts", () => {
+  test("faketime shifts the clock of runjop's Node", async () => {
+    const result = await runCli(["--version"], { env: skewedEnv(3600) });
+    expect(result.code).toBe(0);
+    const shifted = await new Promise<string>((resolve) => {
+      import("node:child_process").then(({ execFile }) =>
+        execFile(process.execPath, ["-e", "process.stdout.write(String(Date.now()))"], { env: skewedEnv(3600) }, (_error, stdout) => resolve(stdout)),
+      );
+    });
+    expect(Number(shifted) - Date.now()).toBeGreaterThan(3590 * 1000);
+  });
+
+  test("hosts skewed by less than the range run once", async () => {
+    // Range 10 s; the second host's clock is 6 s ahead, and it starts right after the first.
+    const behind = await contend("skew-within", "behind", 0, ["--range", "10"]);
+    const ahead = await contend("skew-within", "ahead", 6, ["--range", "10"]);
+    expect(behind.ran).toBe(true);
+    expect(ahead.code).toBe(0);
+    expect(ahead.ran).toBe(false);
+    expect(ahead.stderr).toContain("more than a quarter of the range of 10 s");
+    expect((await runRows(client, table, "skew-within")).map((row) => row[1])).toEqual(["behind"]);
+  });
+
+  test("skewed hosts racing at once run once", async () => {
+    const results = await Promise.all([-2, 0, 3, 6].map((offset, index) => contend("skew-race", `host-${index}`, offset, ["--range", "10"])));
+    expect(results.map((result) => result.code)).toEqual([0, 0, 0, 0]);
+    expect(results.filter((result) => result.ran)).toHaveLength(1);
+    expect(await runRows(client, table, "skew-race")).toHaveLength(1);
+  });
+
+  test("host off by twice the range is rejected", async () => {
+    const first = await contend("skew-refused", "synced", 0, ["--range", "10"]);
+    expect(first.ran).toBe(true);
+    const headBefore = (await jobItems(client, table, "skew-refused")).find((item) => item.counter.N === "0");
+    // 20 s ahead: without the check this host sees the first run as 20 s old and runs.
+    const far = await contend("skew-refused", "far", 20, ["--range", "10"]);
+    expect(far.code).toBe(75);
+    expect(far.ran).toBe(false);
+    expect(far.stderr).toMatch(/this host's clock is (19|2\d)\.\d s \(±\d\.\d s\) ahead of the store's .* more than the range of 10 s of job skew-refused/);
+    expect(far.stderr).toContain("released the reservation of job skew-refused");
+    const headAfter = (await jobItems(client, table, "skew-refused")).find((item) => item.counter.N === "0");
+    expect(headAfter).toEqual(headBefore);
+    expect(await runRows(client, table, "skew-refused")).toEqual([["1", "synced", "succeeded"]]);
+  });
+
+  test("host far behind on a new job is rejected", async () => {
+    const far = await contend("skew-behind", "far", -30, ["--range", "10"]);
+    expect(far.code).toBe(75);
+    expect(far.ran).toBe(false);
+    expect(far.stderr).toMatch(/this host's clock is (29|3\d)\.\d s \(±\d\.\d s\) behind the store's/);
+    // The head it wrote is deleted, so a synchronised host runs at once.
+    expect(await jobItems(client, table, "skew-behind")).toEqual([]);
+    const synced = await contend("skew-behind", "synced", 0, ["--range", "10"]);
+    expect(synced.ran).toBe(true);
+  });
+});
+
+describe("late reservation answer", () => {
+  test("answer later than the range does not run", async () => {
+    proxy.addRule({ operation: "UpdateItem", times: 1, fault: { kind: "delayResponse", ms: 2500 } });
+    const late = await contend("late", "late", 0, ["--range", "2"], proxy.url);
+    expect(late.code).toBe(75);
+    expect(late.ran).toBe(false);
+    expect(late.stderr).toMatch(/the reservation of job late was answered after 2\.\d s, more than its range of 2 s/);
+    expect(await runRows(client, table, "late")).toEqual([["1", "late", "abandoned"]]);
+    // Its lease ended, so the next contender runs at once.
+    const next = await contend("late", "next", 0, ["--range", "2"]);
+    expect(next.ran).toBe(true);
+  });
+
+  test("answer within the range runs", async () => {
+    proxy.addRule({ operation: "UpdateItem", times: 1, fault: { kind: "delayResponse", ms: 1000 } });
+    const result = await contend("in-time", "slow", 0, ["--range", "3"], proxy.url);
+    expect(result.code).toBe(0);
+    expect(result.ran).toBe(true);
+  });
+});
