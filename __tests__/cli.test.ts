@@ -103,6 +103,13 @@ describe("runjop on the embedded store", () => {
     expect(lines.some((line) => line.includes("using embedded store"))).toBe(true);
   });
 
+  test("quiet mode still fills the log file", async () => {
+    const log = join(tempDir(), "quiet.log");
+    const result = await runCli(["--id", "quiet-log", "-q", "--log", log, "echo out"]);
+    expect(result.stderr).toBe("");
+    expect(readFileSync(log, "utf8")).toMatch(/INFO \[quiet-log\] ran job quiet-log as run 1: succeeded/);
+  });
+
   test("quiet mode prints no decisions", async () => {
     const result = await runCli(["--id", "quiet", "-q", "echo out"]);
     expect(result.stdout).toBe("out\n");
@@ -151,6 +158,8 @@ describe("runjop rejects bad input", () => {
     ["endpoint that is no URL", ["--id", "job", "--table", "tbl", "--endpoint-url", "localhost:8000", "CMD"], /invalid --endpoint-url 'localhost:8000': expected an http/],
     ["region without table", ["--id", "job", "--region", "eu-west-1", "CMD"], /--region needs --table/],
     ["unknown option", ["--id", "job", "--rnage", "10", "CMD"], /unknown option '--rnage'/],
+    ["misspelled subcommand", ["stauts", "--id", "job", "CMD"], /unknown subcommand 'stauts'; did you mean 'status'\?/],
+    ["dash-leading range", ["--id", "job", "--range", "-1", "CMD"], /missing value for --range: write a value that starts with '-' as --range=VALUE/],
     ["option without value", ["--id", "job", "CMD", "--range"], /missing value for --range/],
     // /proc rejects new folders even for root, which tests here run as.
     ["unwritable store folder", ["--id", "job", "--store-path", "/proc/self/runjop/s.sqlite", "CMD"], /cannot create the folder of the embedded store \/proc\/self\/runjop\/s.sqlite/],

@@ -89,7 +89,9 @@ describe("signals sent to runjop", () => {
     const id = "signal-timeout";
     const result = await runCli(["--table", table, "--endpoint-url", dynamo.url, "--id", id, "--timeout", "1", familyCommand(dir)], { env: cliEnv(awsTestEnv()) });
     expect(result.code).toBe(124);
-    expect(result.elapsedMs).toBeLessThan(6000);
+    // Usually about 1 s. On a loaded machine the shell may start its background sleep after the
+    // SIGTERM, and then the SIGKILL 10 s later stops it: the bound allows for that.
+    expect(result.elapsedMs).toBeLessThan(20000);
     expect(isAlive(pidIn(dir, "grandchild"))).toBe(false);
     const items = await itemsByCounter(id);
     expect(items.get("1")?.state.S).toBe("timed_out");

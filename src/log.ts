@@ -16,7 +16,10 @@ const rank: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 export interface CliLoggerOptions {
   /** Lowest level written to stderr. */
   level: Level;
-  /** File that receives every line at `level` or above, appended, with the time and the job id. */
+  /**
+   * File that receives every line at info or above (debug too when `level` is debug), appended,
+   * with the time and the job id. --quiet keeps stderr silent for cron but not this file.
+   */
   file?: string;
   /** Job id written on each line of the file. */
   jobId?: string;
@@ -50,10 +53,12 @@ export class CliLogger implements Logger {
   }
 
   private write(level: Level, message: string): void {
-    if (rank[level] < rank[this.options.level]) return;
-    const prefix = level === "info" ? "runjop: " : `runjop: ${level === "warn" ? "warning" : level}: `;
-    this.stderr(`${prefix}${message}\n`);
-    if (this.options.file && !this.fileFailed) {
+    if (rank[level] >= rank[this.options.level]) {
+      const prefix = level === "info" ? "runjop: " : `runjop: ${level === "warn" ? "warning" : level}: `;
+      this.stderr(`${prefix}${message}\n`);
+    }
+    const fileLevel: Level = this.options.level === "debug" ? "debug" : "info";
+    if (this.options.file && !this.fileFailed && rank[level] >= rank[fileLevel]) {
       const job = this.options.jobId === undefined ? "" : ` [${this.options.jobId}]`;
       try {
         appendFileSync(this.options.file, `${new Date().toISOString()} ${level.toUpperCase()}${job} ${message}\n`);

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -22,9 +22,13 @@ export interface CliOptions {
   killAfterMs?: number;
 }
 
+/** Folder that holds every temporary folder of this test process; removed when the process exits. */
+const testRoot = mkdtempSync(join(tmpdir(), "runjop-tests-"));
+process.on("exit", () => rmSync(testRoot, { recursive: true, force: true }));
+
 /** A fresh temporary folder for one test. */
 export function tempDir(prefix = "runjop-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return mkdtempSync(join(testRoot, prefix));
 }
 
 /** Environment of a runjop process: only what the test gives, so the developer's AWS settings never leak in. */

@@ -11316,11 +11316,12 @@ class CliLogger {
         this.write("error", message);
     }
     write(level, message) {
-        if (rank[level] < rank[this.options.level])
-            return;
-        const prefix = level === "info" ? "runjop: " : `runjop: ${level === "warn" ? "warning" : level}: `;
-        this.stderr(`${prefix}${message}\n`);
-        if (this.options.file && !this.fileFailed) {
+        if (rank[level] >= rank[this.options.level]) {
+            const prefix = level === "info" ? "runjop: " : `runjop: ${level === "warn" ? "warning" : level}: `;
+            this.stderr(`${prefix}${message}\n`);
+        }
+        const fileLevel = this.options.level === "debug" ? "debug" : "info";
+        if (this.options.file && !this.fileFailed && rank[level] >= rank[fileLevel]) {
             const job = this.options.jobId === undefined ? "" : ` [${this.options.jobId}]`;
             try {
                 (0,external_node_fs_.appendFileSync)(this.options.file, `${new Date().toISOString()} ${level.toUpperCase()}${job} ${message}\n`);
@@ -11889,6 +11890,9 @@ function rewordParseError(error) {
     const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
     if (missing)
         return `missing value for ${missing[1]}`;
+    const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(message);
+    if (ambiguous)
+        return `missing value for ${ambiguous[1]}: write a value that starts with '-' as ${ambiguous[1]}=VALUE`;
     const noValue = /Option '(--[\w-]+)' does not take an argument/.exec(message);
     if (noValue)
         return `option ${noValue[1]} takes no value`;
@@ -12923,6 +12927,11 @@ async function main(argv) {
     const subcommand = Object.hasOwn(subcommands, argv[0] ?? "") ? subcommands[argv[0]] : undefined;
     if (subcommand)
         return runSubcommand(subcommand, argv.slice(1));
+    const misspelled = misspelledSubcommand(argv[0]);
+    if (misspelled) {
+        process.stderr.write(`runjop: error: unknown subcommand '${argv[0]}'; did you mean '${misspelled}'? To run a command of that name, put the options first or use '-- ${argv[0]}'\n`);
+        return errors/* ExitCode */.yU.usage;
+    }
     let logger = new CliLogger({ level: "info" });
     let store;
     try {
@@ -12956,6 +12965,27 @@ async function main(argv) {
     finally {
         await store?.close().catch(() => undefined);
     }
+}
+/**
+ * Returns the subcommand that a bare first word is one or two edits away from, such as
+ * "stauts" for "status", so that a typo fails instead of running as the job's command.
+ */
+function misspelledSubcommand(word) {
+    if (word === undefined || !/^[a-z]{3,}$/.test(word))
+        return undefined;
+    return Object.keys(subcommands).find((name) => editDistance(word, name) <= 2);
+}
+/** Levenshtein distance between two short words. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
 }
 
 ;// CONCATENATED MODULE: ./src/cli/index.ts

@@ -58,6 +58,13 @@ Subcommands (each has --help):
 export async function main(argv: string[]): Promise<number> {
   const subcommand = Object.hasOwn(subcommands, argv[0] ?? "") ? subcommands[argv[0]] : undefined;
   if (subcommand) return runSubcommand(subcommand, argv.slice(1));
+  const misspelled = misspelledSubcommand(argv[0]);
+  if (misspelled) {
+    process.stderr.write(
+      `runjop: error: unknown subcommand '${argv[0]}'; did you mean '${misspelled}'? To run a command of that name, put the options first or use '-- ${argv[0]}'\n`,
+    );
+    return ExitCode.usage;
+  }
   let logger = new CliLogger({ level: "info" });
   let store: Store | undefined;
   try {
@@ -90,4 +97,26 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await store?.close().catch(() => undefined);
   }
+}
+
+/**
+ * Returns the subcommand that a bare first word is one or two edits away from, such as
+ * "stauts" for "status", so that a typo fails instead of running as the job's command.
+ */
+function misspelledSubcommand(word: string | undefined): string | undefined {
+  if (word === undefined || !/^[a-z]{3,}$/.test(word)) return undefined;
+  return Object.keys(subcommands).find((name) => editDistance(word, name) <= 2);
+}
+
+/** Levenshtein distance between two short words. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

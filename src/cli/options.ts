@@ -93,6 +93,8 @@ function rewordParseError(error: unknown): string {
   if (unknown) return `unknown option '${unknown[1]}'`;
   const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
   if (missing) return `missing value for ${missing[1]}`;
+  const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(message);
+  if (ambiguous) return `missing value for ${ambiguous[1]}: write a value that starts with '-' as ${ambiguous[1]}=VALUE`;
   const noValue = /Option '(--[\w-]+)' does not take an argument/.exec(message);
   if (noValue) return `option ${noValue[1]} takes no value`;
   return message.split("\n")[0].replace(/\.$/, "");
