@@ -1,7 +1,7 @@
 // Test servers for the benchmarks, run in a child process of bench/run.js so that their work
 // never delays the event loop that times the runjop processes. On 127.0.0.1, free ports:
 // - dynalite, an in-memory implementation of the DynamoDB API;
-// - two proxies in front of it: one that holds each request 20 ms before forwarding it (the
+// - two proxies in front of it: one that delays each request by 20 ms before forwarding it (the
 //   delay is added once per request, on the way in), and one that adds nothing, so that the
 //   difference between the two shows the round trips; both count requests by X-Amz-Target and
 //   log when each request arrived and when its response ended;

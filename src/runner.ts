@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { messageOf } from "./errors.js";
-import { runJob } from "./job.js";
 import type { Logger } from "./log.js";
 import type { Command, RunSettings } from "./settings.js";
 import { formatUtc, type Head, type Outcome, type RunRecord, type Store } from "./store/types.js";
@@ -80,6 +79,8 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
   });
   const heartbeat = startHeartbeat(context, token);
 
+  // job.ts loads node:child_process, which only the winner needs, so a contender that skips exits without loading it.
+  const { runJob } = await import("./job.js");
   const outcome = await runJob({
     command: settings.command,
     env: {

@@ -14,7 +14,7 @@ export async function run({ quick }) {
     version: [binPath, "--version"],
     embeddedSkip: [binPath, "--store-path", storePath, "--id", "held", "--range", "86400", "true"],
   };
-  // The first embedded run wins and holds the job for a day; it also fills the compile cache.
+  // The first embedded run wins and keeps the job for a day; it also fills the compile cache.
   await timeChecked(node, variants.embeddedSkip, { env });
   for (const args of Object.values(variants)) await timeChecked(node, args, { env });
 

@@ -60,7 +60,7 @@ function spawnAll(count, argsOf, env) {
   return Promise.all(done).then(() => ({ results, lowestMemory: memory.stop(), aborted }));
 }
 
-/** The wall-clock time of the decision line ("running job" or "skipped job") in a --log file. */
+/** Returns the wall-clock time of the decision line ("running job" or "skipped job") in a --log file. */
 function decisionTime(logFile) {
   const line = readFileSync(logFile, "utf8")
     .split("\n")

@@ -7,7 +7,7 @@ import { benchEnv, binPath, formatSummary, markdownTable, node, summarize, tempD
 export const title = "Memory: 1 GiB of output through `--s3`";
 export const goal = "peak RSS under 100 MB; throughput shown against `cat` of the same bytes to /dev/null";
 
-/** Whether this build of runjop has the --s3 option. */
+/** Checks whether this build of runjop has the --s3 option. */
 export function hasS3Option() {
   const help = spawnSync(node, [binPath, "--help"], { encoding: "utf8" });
   return /--s3\b/.test(help.stdout);

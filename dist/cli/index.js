@@ -167,20 +167,6 @@ function defaultNode() {
 
 /***/ }),
 
-/***/ 7940:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ formatUtc)
-/* harmony export */ });
-/** Formats a time as the original tool did: "YYYY-MM-DD HH:MM:SS" in UTC. */
-function formatUtc(ms) {
-    return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
-}
-
-
-/***/ }),
-
 /***/ 6698:
 /***/ ((module) => {
 
@@ -226,7 +212,24 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 /***/ 2467:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+let http2;
+const loadHttp2 = () => (http2 ??= __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2"));
+const lazyObject = (load, get = (key) => load()[key]) =>
+  new Proxy({}, {
+    get: (_, key) => get(key),
+    has: (_, key) => key in load(),
+    ownKeys: () => Reflect.ownKeys(load()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+      return descriptor && { ...descriptor, configurable: true };
+    },
+  });
+const lazyConstants = lazyObject(() => loadHttp2().constants);
+module.exports = lazyObject(loadHttp2, (key) => {
+  if (key === "__esModule") return undefined;
+  if (key === "constants" && http2 === undefined) return lazyConstants;
+  return loadHttp2()[key];
+});
 
 /***/ }),
 
@@ -534,242 +537,6 @@ class CliLogger {
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/job.ts
-
-
-/** Exit status of a command stopped by --timeout, as GNU timeout(1) uses. */
-const timeoutExitCode = 124;
-/** Signals that runjop forwards to the command's process group; GitHub's cancellation sends SIGINT, then SIGTERM. */
-const forwardedSignals = ["SIGINT", "SIGTERM", "SIGHUP"];
-/** Exit status that a shell reports for a signal: 128 + its number. */
-function signalExitCode(signal) {
-    return 128 + (external_node_os_.constants.signals[signal] ?? 0);
-}
-/**
- * Runs the command in its own process group and resolves with its outcome once it exited and
- * its output was read. SIGINT, SIGTERM and SIGHUP sent to runjop go to the whole group, followed
- * by SIGKILL after the grace period; the run then counts as interrupted with status 128 + signal.
- */
-function runJob(options) {
-    const started = performance.now();
-    const { command, logger } = options;
-    const file = command.kind === "shell" ? (command.shell ?? "/bin/sh") : command.file;
-    const args = command.kind === "shell" ? ["-c", command.script] : command.args;
-    return new Promise((resolve) => {
-        let stopReason;
-        let killTimer;
-        let timeoutTimer;
-        let settled = false;
-        const child = (0,external_node_child_process_.spawn)(file, args, {
-            cwd: options.cwd,
-            env: options.env,
-            // A new process group (and session), so that a signal reaches the command's children too.
-            detached: true,
-            stdio: ["inherit", options.onOutput ? "pipe" : "inherit", options.onOutput ? "pipe" : "inherit"],
-        });
-        const signalGroup = (signal) => {
-            if (child.pid === undefined)
-                return;
-            try {
-                process.kill(-child.pid, signal);
-            }
-            catch {
-                // The group is already gone.
-            }
-        };
-        const stop = (state, signal) => {
-            if (stopReason) {
-                // A second signal is passed on as it is; SIGKILL still follows after the grace period.
-                signalGroup(signal);
-                return;
-            }
-            stopReason = { state, signal };
-            signalGroup(signal);
-            killTimer = setTimeout(() => {
-                logger.warn(`command still running ${options.killGraceMs / 1000} s after ${signal}; sending SIGKILL to its process group`);
-                signalGroup("SIGKILL");
-            }, options.killGraceMs);
-        };
-        const onSignal = (signal) => {
-            logger.warn(`received ${signal}; passing it to the command's process group`);
-            stop("interrupted", signal);
-        };
-        for (const signal of forwardedSignals)
-            process.on(signal, onSignal);
-        if (options.timeoutMs !== undefined) {
-            timeoutTimer = setTimeout(() => {
-                logger.warn(`command timed out after ${options.timeoutMs / 1000} s; sending SIGTERM to its process group`);
-                stop("timed_out", "SIGTERM");
-            }, options.timeoutMs);
-        }
-        const finish = (outcome) => {
-            if (settled)
-                return;
-            settled = true;
-            clearTimeout(killTimer);
-            clearTimeout(timeoutTimer);
-            for (const signal of forwardedSignals)
-                process.off(signal, onSignal);
-            resolve({ ...outcome, durationMs: Math.round(performance.now() - started) });
-        };
-        if (options.onOutput) {
-            const forward = options.onOutput;
-            child.stdout.on("data", (chunk) => forward(chunk, "stdout"));
-            child.stderr.on("data", (chunk) => forward(chunk, "stderr"));
-        }
-        child.on("error", (error) => {
-            // spawn() itself failed: the program is missing or not executable, as a shell reports it.
-            const exitCode = error.code === "ENOENT" ? 127 : 126;
-            logger.error(`cannot start ${file}: ${error.message}`);
-            finish({ state: "failed", exitCode });
-        });
-        child.on("exit", (code, signal) => {
-            // Output still in the pipes arrives before 'close'; a grandchild that keeps a pipe open
-            // must not hold runjop, so the wait for 'close' is bounded.
-            const done = () => finish(outcomeOf(code, signal, stopReason));
-            if (!options.onOutput)
-                return done();
-            const bound = setTimeout(() => {
-                child.stdout?.destroy();
-                child.stderr?.destroy();
-                done();
-            }, 2000);
-            child.once("close", () => {
-                clearTimeout(bound);
-                done();
-            });
-        });
-    });
-}
-function outcomeOf(code, signal, stopReason) {
-    if (stopReason?.state === "timed_out") {
-        return { state: "timed_out", exitCode: timeoutExitCode, signal: signal ?? stopReason.signal };
-    }
-    if (stopReason?.state === "interrupted") {
-        return { state: "interrupted", exitCode: signalExitCode(stopReason.signal), signal: stopReason.signal };
-    }
-    if (signal)
-        return { state: "failed", exitCode: signalExitCode(signal), signal };
-    const exitCode = code ?? 1;
-    return { state: exitCode === 0 ? "succeeded" : "failed", exitCode };
-}
-
-// EXTERNAL MODULE: ./src/store/types.ts
-var types = __nccwpck_require__(7940);
-;// CONCATENATED MODULE: ./src/runner.ts
-
-
-
-
-/** Shows a command as a person typed it, for logs and the activity log. */
-function describeCommand(command) {
-    if (command.kind === "shell")
-        return command.script;
-    return [command.file, ...command.args].map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : JSON.stringify(word))).join(" ");
-}
-/** Describes the holder of a range in one line: who, which run, since when, and in what state. */
-function describeHolder(holder) {
-    if (!holder)
-        return "another contender holds the range";
-    const since = (0,types/* formatUtc */.a)(holder.startMs);
-    return `node ${holder.node} holds it with run ${holder.counter}, started ${since} UTC (${holder.state})`;
-}
-/**
- * Reserves the job, and when this contender wins, runs the command and records its outcome.
- * A contender that loses returns at once with exit status 0.
- */
-async function reserveAndRun(context) {
-    const { settings, store, logger } = context;
-    const token = (0,external_node_crypto_.randomUUID)();
-    const nowMs = Date.now();
-    logger.debug(`reserving job ${settings.id} for node ${settings.node} in ${store.description}`);
-    const reservation = await store.reserve({
-        jobId: settings.id,
-        node: settings.node,
-        token,
-        nowMs,
-        rangeMs: settings.rangeSeconds * 1000,
-        leaseMs: settings.leaseSeconds * 1000,
-        allowOverlap: settings.allowOverlap,
-    });
-    if (!reservation.won) {
-        const reason = `skipped job ${settings.id}: ${describeHolder(reservation.holder)}; range ${settings.rangeSeconds} s`;
-        logger.info(reason);
-        return { executed: false, exitCode: 0, holder: reservation.holder, reason };
-    }
-    const run = {
-        jobId: settings.id,
-        counter: reservation.counter,
-        node: settings.node,
-        time: (0,types/* formatUtc */.a)(nowMs),
-        startMs: nowMs,
-        token,
-        state: "running",
-        command: describeCommand(settings.command),
-    };
-    if (reservation.abandoned) {
-        logger.warn(`run ${reservation.abandoned.counter} of job ${settings.id} on node ${reservation.abandoned.node} stopped renewing its lease; marking it abandoned`);
-    }
-    logger.info(`running job ${settings.id} as run ${run.counter} on node ${settings.node}: ${run.command}`);
-    // The start record is written while the command starts, so that it adds no latency.
-    const startRecorded = store.recordStart(run, reservation.abandoned).catch((error) => {
-        logger.warn(`could not record the start of run ${run.counter}: ${(0,errors/* messageOf */.bD)(error)}`);
-    });
-    const heartbeat = startHeartbeat(context, token);
-    const outcome = await runJob({
-        command: settings.command,
-        env: {
-            ...(context.env ?? process.env),
-            RUNJOP_ID: settings.id,
-            RUNJOP_COUNTER: String(run.counter),
-            RUNJOP_NODE: settings.node,
-        },
-        cwd: settings.workingDirectory,
-        timeoutMs: settings.timeoutSeconds === undefined ? undefined : settings.timeoutSeconds * 1000,
-        killGraceMs: settings.killGraceSeconds * 1000,
-        onOutput: context.onOutput,
-        logger,
-    });
-    heartbeat.stop();
-    await startRecorded;
-    const seconds = (outcome.durationMs / 1000).toFixed(1);
-    const reason = `ran job ${settings.id} as run ${run.counter}: ${outcome.state}, exit status ${outcome.exitCode}, ${seconds} s`;
-    try {
-        await store.recordOutcome(run, outcome);
-        logger.info(reason);
-    }
-    catch (error) {
-        // The command's status is kept whatever happens to the record.
-        logger.error(`could not record the outcome of run ${run.counter} (${outcome.state}, exit status ${outcome.exitCode}): ${(0,errors/* messageOf */.bD)(error)}`);
-    }
-    return { executed: true, counter: run.counter, exitCode: outcome.exitCode, outcome, reason };
-}
-/** Renews the lease every third of its length while the command runs. */
-function startHeartbeat(context, token) {
-    const { settings, store, logger } = context;
-    const leaseMs = settings.leaseSeconds * 1000;
-    let lost = false;
-    const timer = setInterval(() => {
-        store
-            .extendLease(settings.id, token, Date.now() + leaseMs)
-            .then((held) => {
-            if (!held && !lost) {
-                lost = true;
-                logger.warn(`lease of job ${settings.id} was taken by another contender; the command keeps running`);
-            }
-        })
-            .catch((error) => logger.warn(`could not renew the lease of job ${settings.id}: ${(0,errors/* messageOf */.bD)(error)}`));
-    }, Math.max(1000, Math.floor(leaseMs / 3)));
-    timer.unref();
-    return { stop: () => clearInterval(timer) };
-}
-
 ;// CONCATENATED MODULE: ./src/store/open.ts
 /**
  * Opens the configured store. Each store's module is imported only when used, so that the
@@ -937,7 +704,6 @@ function formatOptions(specs) {
 
 
 
-
 const usage = `Usage: runjop [options] "<command>"
        runjop [options] -- program [argument ...]
 
@@ -981,6 +747,8 @@ async function main(argv) {
         const settings = runSettingsFromArgs(values, positionals, afterTerminator);
         store = await openStore(settings.store, logger);
         logger.info(`using ${store.description}`);
+        // runner.ts loads node:crypto and the job's code, which --help and --version do not need.
+        const { reserveAndRun } = await __nccwpck_require__.e(/* import() */ 813).then(__nccwpck_require__.bind(__nccwpck_require__, 4813));
         const result = await reserveAndRun({ settings, store, logger });
         return result.exitCode;
     }
