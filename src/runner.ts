@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import { messageOf } from "./errors.js";
 import type { Logger } from "./log.js";
 import type { Command, RunSettings } from "./settings.js";
 import { formatUtc, type Head, type Outcome, type RunRecord, type Store } from "./store/types.js";
+import { randomToken } from "./token.js";
 
 /** What happened to one invocation, for the CLI's exit status and the action's outputs. */
 export type RunResult =
@@ -38,7 +38,7 @@ export function describeHolder(holder: Head | undefined): string {
  */
 export async function reserveAndRun(context: RunContext): Promise<RunResult> {
   const { settings, store, logger } = context;
-  const token = randomUUID();
+  const token = randomToken();
   const nowMs = Date.now();
   logger.debug(`reserving job ${settings.id} for node ${settings.node} in ${store.description}`);
 

@@ -411,20 +411,6 @@ function isNetworkOrServerError(error) {
 }
 
 
-/***/ }),
-
-/***/ 7940:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ formatUtc)
-/* harmony export */ });
-/** Formats a time as the original tool did: "YYYY-MM-DD HH:MM:SS" in UTC. */
-function formatUtc(ms) {
-    return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
-}
-
-
 /***/ })
 
 };

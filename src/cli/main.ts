@@ -1,5 +1,6 @@
 import { ExitCode, messageOf, RunjopError } from "../errors.js";
 import { CliLogger, type Level } from "../log.js";
+import { reserveAndRun } from "../runner.js";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/types.js";
 import { version } from "../version.js";
@@ -50,8 +51,6 @@ export async function main(argv: string[]): Promise<number> {
 
     store = await openStore(settings.store, logger);
     logger.info(`using ${store.description}`);
-    // runner.ts loads node:crypto and the job's code, which --help and --version do not need.
-    const { reserveAndRun } = await import("../runner.js");
     const result = await reserveAndRun({ settings, store, logger });
     return result.exitCode;
   } catch (error) {
