@@ -4,7 +4,15 @@
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 
 const [endpoint, table, jobId] = process.argv.slice(2);
-const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION ?? "us-east-1" });
-const output = await client.send(new GetItemCommand({ TableName: table, Key: { job_id: { S: jobId }, counter: { N: "0" } } }));
+const client = new DynamoDBClient({
+  endpoint,
+  region: process.env.AWS_REGION ?? "us-east-1",
+});
+const output = await client.send(
+  new GetItemCommand({
+    TableName: table,
+    Key: { job_id: { S: jobId }, counter: { N: "0" } },
+  }),
+);
 client.destroy();
 process.stdout.write(output.Item ? "found\n" : "missing\n");

@@ -11,9 +11,24 @@ export const heldRangeSeconds = "86400";
 
 /** Creates the table and the held job by running one winner directly against dynalite. */
 export async function prepareTable(servers) {
-  await timeChecked(node, [binPath, "--table", table, "--endpoint-url", servers.dynamoUrl, "--id", heldJob, "--range", heldRangeSeconds, "true"], {
-    env: benchEnv(),
-  });
+  await timeChecked(
+    node,
+    [
+      binPath,
+      "--table",
+      table,
+      "--endpoint-url",
+      servers.dynamoUrl,
+      "--id",
+      heldJob,
+      "--range",
+      heldRangeSeconds,
+      "true",
+    ],
+    {
+      env: benchEnv(),
+    },
+  );
 }
 
 /** Arguments of the floor: Node, the SDK from node_modules, one GetItem through `endpointUrl`. */
@@ -30,16 +45,43 @@ let bundledFloorEntry;
 export function bundledFloorArgs(endpointUrl) {
   if (!bundledFloorEntry) {
     const out = tempDir("runjop-bench-floor-");
-    execFileSync(node, [join(root, "node_modules/@vercel/ncc/dist/ncc/cli.js"), "build", join(root, "bench/floor.mjs"), "-o", out, "--quiet", "--target", "es2023"], {
-      stdio: "inherit",
-    });
+    execFileSync(
+      node,
+      [
+        join(root, "node_modules/@vercel/ncc/dist/ncc/cli.js"),
+        "build",
+        join(root, "bench/floor.mjs"),
+        "-o",
+        out,
+        "--quiet",
+        "--target",
+        "es2023",
+      ],
+      {
+        stdio: "inherit",
+      },
+    );
     bundledFloorEntry = join(out, "entry.mjs");
-    writeFileSync(bundledFloorEntry, 'import module from "node:module";\nmodule.enableCompileCache();\nawait import("./index.mjs");\n');
+    writeFileSync(
+      bundledFloorEntry,
+      'import module from "node:module";\nmodule.enableCompileCache();\nawait import("./index.mjs");\n',
+    );
   }
   return [bundledFloorEntry, endpointUrl, table, heldJob];
 }
 
 /** Arguments of a runjop contender that finds `heldJob` held and skips. */
 export function skipArgs(endpointUrl) {
-  return [binPath, "--table", table, "--endpoint-url", endpointUrl, "--id", heldJob, "--range", heldRangeSeconds, "true"];
+  return [
+    binPath,
+    "--table",
+    table,
+    "--endpoint-url",
+    endpointUrl,
+    "--id",
+    heldJob,
+    "--range",
+    heldRangeSeconds,
+    "true",
+  ];
 }

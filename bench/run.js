@@ -28,10 +28,15 @@ const { values } = parseArgs({
     out: { type: "string", default: "BENCHMARKS.md" },
   },
 });
-const selected = values.only === undefined ? sections.map((_, index) => index + 1) : values.only.split(",").map(Number);
+const selected =
+  values.only === undefined
+    ? sections.map((_, index) => index + 1)
+    : values.only.split(",").map(Number);
 for (const number of selected) {
   if (!Number.isInteger(number) || number < 1 || number > sections.length) {
-    console.error(`bench: invalid --only '${values.only}': expected section numbers from 1 to ${sections.length}, such as --only 1,3`);
+    console.error(
+      `bench: invalid --only '${values.only}': expected section numbers from 1 to ${sections.length}, such as --only 1,3`,
+    );
     process.exit(64);
   }
 }
@@ -51,13 +56,17 @@ function loadAverage() {
 
 function commit() {
   try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      cwd: root,
+      encoding: "utf8",
+    }).trim();
   } catch {
     return "unknown";
   }
 }
 
 function verdict(met) {
+  if (met === null) return "not measured";
   if (met === undefined) return "no goal checked";
   return met ? "**met**" : "**missed**";
 }
@@ -76,11 +85,13 @@ try {
     console.log(`bench: section ${number}: ${section.title}`);
     const result = await section.run({ servers, quick: values.quick });
     const seconds = ((performance.now() - sectionStartedMs) / 1000).toFixed(0);
-    console.log(`bench: section ${number}: ${result.summary} (goal: ${section.goal}; ${verdict(result.met).replaceAll("*", "")}; ${seconds} s)`);
+    console.log(
+      `bench: section ${number}: ${result.summary} (goal: ${section.goal}; ${verdict(result.met).replaceAll("*", "")}; ${seconds} s)`,
+    );
     report.push(
       `## ${number}. ${section.title}`,
       "",
-      `Goal: ${section.goal}. Result: ${verdict(result.met)}.`,
+      `Goal: ${section.goal}. Result: ${verdict(result.met)}.${result.remark ? ` ${result.remark}` : ""}`,
       "",
       ...result.body,
       "",
@@ -102,9 +113,14 @@ const header = [
   "",
   "Each timing is the median over repeated runs, with the min and max in brackets, and each is set against a floor measured in the same run, in alternation with it. " +
     "A wall time runs from just before spawn() to the process's exit. The servers (dynalite, s3rver and the latency proxies) run on 127.0.0.1 in a child process of the benchmark. " +
-    (values.quick ? "This was a quick run with fewer rounds: use it to compare changes, not to publish. " : "") +
+    (values.quick
+      ? "This was a quick run with fewer rounds: use it to compare changes, not to publish. "
+      : "") +
     "The machine is shared with other work, so its load changes during the run and single runs can be far from the median; the load average at the start of each section is given.",
   "",
 ];
-writeFileSync(resolve(root, values.out), `${[...header, ...report].join("\n").trimEnd()}\n`);
+writeFileSync(
+  resolve(root, values.out),
+  `${[...header, ...report].join("\n").trimEnd()}\n`,
+);
 console.log(`bench: wrote ${values.out} in ${totalSeconds} s`);

@@ -19,7 +19,9 @@ let s3;
 let s3Directory;
 
 function listen(server) {
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server.address().port)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(server.address().port)),
+  );
 }
 
 /** Forwards each request to the upstream port after `delayMs`, and logs it. */
@@ -30,14 +32,31 @@ function startProxy(upstreamPort, delayMs, name) {
     request.on("data", (chunk) => chunks.push(chunk));
     request.on("end", () => {
       const body = Buffer.concat(chunks);
-      const target = String(request.headers["x-amz-target"] ?? `${request.method} ${request.url}`).replace(/^DynamoDB_\d+\./, "");
+      const target = String(
+        request.headers["x-amz-target"] ?? `${request.method} ${request.url}`,
+      ).replace(/^DynamoDB_\d+\./, "");
       const forward = () => {
         const upstream = http.request(
-          { host: "127.0.0.1", port: upstreamPort, method: request.method, path: request.url, headers: request.headers, agent },
+          {
+            host: "127.0.0.1",
+            port: upstreamPort,
+            method: request.method,
+            path: request.url,
+            headers: request.headers,
+            agent,
+          },
           (answer) => {
             response.writeHead(answer.statusCode ?? 502, answer.headers);
             answer.pipe(response);
-            answer.on("end", () => log.push({ proxy: name, target, arrivedMs, endedMs: performance.now(), status: answer.statusCode }));
+            answer.on("end", () =>
+              log.push({
+                proxy: name,
+                target,
+                arrivedMs,
+                endedMs: performance.now(),
+                status: answer.statusCode,
+              }),
+            );
           },
         );
         upstream.on("error", (error) => {
@@ -58,7 +77,13 @@ async function startS3() {
   if (s3) return s3.port;
   const { default: S3rver } = await import("s3rver");
   s3Directory = mkdtempSync(join(tmpdir(), "runjop-bench-s3-"));
-  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: s3Directory, configureBuckets: [{ name: "bench" }] });
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory: s3Directory,
+    configureBuckets: [{ name: "bench" }],
+  });
   const address = await server.run();
   s3 = { server, port: address.port };
   return s3.port;
