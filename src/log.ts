@@ -1,5 +1,6 @@
 import { appendFileSync } from "node:fs";
 import { messageOf } from "./errors.js";
+import { writeStderr } from "./stderr.js";
 
 /** The sink for decisions and errors. The CLI writes plain lines, and the action uses @actions/core. */
 export interface Logger {
@@ -36,7 +37,7 @@ export class CliLogger implements Logger {
   private readonly stderr: (line: string) => void;
 
   constructor(private readonly options: CliLoggerOptions) {
-    this.stderr = options.stderr ?? ((line) => process.stderr.write(line));
+    this.stderr = options.stderr ?? writeStderr;
   }
 
   debug(message: string): void {

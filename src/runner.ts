@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { messageOf } from "./errors.js";
-import { runJob } from "./job.js";
 import { abandonLateReservation } from "./lateReservation.js";
 import type { Logger } from "./log.js";
 import { latestOccurrence } from "./schedule.js";
 import type { Command, RunSettings } from "./settings.js";
 import { formatUtc, type Head, type Outcome, type RunRecord, type Store } from "./store/types.js";
+import { randomToken } from "./token.js";
 
 /** What happened to one invocation, for the CLI's exit status and the action's outputs. */
 export type RunResult =
@@ -80,7 +79,7 @@ export function describeHolder(holder: Head | undefined): string {
  */
 export async function claimJob(context: ReserveContext, command?: string): Promise<Claim> {
   const { settings, store, logger } = context;
-  const token = randomUUID();
+  const token = randomToken();
   const nowMs = Date.now();
   const occurrenceMs = settings.schedule === undefined ? undefined : latestOccurrence(settings.schedule, nowMs);
   const occurrenceLabel = occurrenceMs === undefined ? "" : ` for the occurrence of ${formatUtc(occurrenceMs)} UTC (${settings.schedule})`;
@@ -178,6 +177,8 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
       }
     : context.onOutput;
 
+  // job.ts loads node:child_process, which only the winner needs, so a contender that skips exits without loading it.
+  const { runJob } = await import("./job.js");
   const outcome = await runJob({
     command: settings.command,
     env: {

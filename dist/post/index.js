@@ -36491,7 +36491,24 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 /***/ 2467:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+let http2;
+const loadHttp2 = () => (http2 ??= __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2"));
+const lazyObject = (load, get = (key) => load()[key]) =>
+  new Proxy({}, {
+    get: (_, key) => get(key),
+    has: (_, key) => key in load(),
+    ownKeys: () => Reflect.ownKeys(load()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(load(), key);
+      return descriptor && { ...descriptor, configurable: true };
+    },
+  });
+const lazyConstants = lazyObject(() => loadHttp2().constants);
+module.exports = lazyObject(loadHttp2, (key) => {
+  if (key === "__esModule") return undefined;
+  if (key === "constants" && http2 === undefined) return lazyConstants;
+  return loadHttp2()[key];
+});
 
 /***/ }),
 
