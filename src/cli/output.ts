@@ -2,7 +2,6 @@ import { dirname, join } from "node:path";
 import type { Logger } from "../log.js";
 import type { RunContext } from "../runner.js";
 import { defaultStorePath, type RunSettings } from "../settings.js";
-import { embeddedTableName } from "../upload/key.js";
 
 /**
  * Returns the run context's output hooks for --s3: each chunk goes to runjop's own stdout or
@@ -11,6 +10,8 @@ import { embeddedTableName } from "../upload/key.js";
  */
 export async function s3Output(settings: RunSettings, logger: Logger): Promise<Pick<RunContext, "onOutput" | "openOutputLog">> {
   const { s3OutputLogOpener } = await import("../upload/s3log.js");
+  // key.ts imports node:crypto, which runs without --s3 must not load.
+  const { embeddedTableName } = await import("../upload/key.js");
   return {
     onOutput: consoleWriter(logger),
     openOutputLog: s3OutputLogOpener({
