@@ -30,7 +30,7 @@ export interface OptionSpec {
 
 /** Options that select the store, shared by the run command and the operating subcommands. */
 export const storeOptions: OptionSpec[] = [
-  { name: "table", type: "string", value: "NAME", help: "DynamoDB table; giving it selects DynamoDB (created on first use)" },
+  { name: "table", type: "string", value: "NAME", help: "DynamoDB table; giving it selects DynamoDB (a run creates it when missing; runjop init creates it with TTL)" },
   { name: "region", type: "string", value: "REGION", help: `AWS region (default: AWS_REGION or the profile's region, else ${defaults.region})` },
   { name: "endpoint-url", type: "string", value: "URL", help: "DynamoDB-compatible endpoint (default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, AWS)" },
   { name: "store-path", type: "string", value: "FILE", help: "SQLite file of the embedded store, used without --table (default: $XDG_STATE_HOME/runjop/runjop.sqlite)" },
