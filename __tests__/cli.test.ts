@@ -124,6 +124,14 @@ describe("runjop on the embedded store", () => {
     expect(result.stderr).toContain(`using embedded store ${path}`);
   });
 
+  test("history on a missing store leaves no file", async () => {
+    const path = join(tempDir(), "absent.sqlite");
+    const result = await runCli(["history", "--store-path", path]);
+    expect(result.code).toBe(75);
+    expect(result.stderr).toBe(`runjop: error: embedded store ${path} not found: no job has run with it; check --store-path, or create it with 'runjop init'\n`);
+    expect(existsSync(path)).toBe(false);
+  });
+
   test("prints help and version", async () => {
     const help = await runCli(["--help"]);
     const version = await runCli(["--version"]);

@@ -71,13 +71,13 @@ export function parseSeconds(option: string, value: string): number {
   const trimmed = value.trim();
   if (!/^[0-9]+$/.test(trimmed)) {
     throw new UsageError(
-      `invalid ${option} '${value}': expected a whole number of seconds greater than 0, such as 300`,
+      `invalid ${option} '${value}': expected a whole number of seconds from 1 to ${maxSeconds} (366 days), such as 300`,
     );
   }
   const seconds = Number(trimmed);
   if (seconds < 1 || seconds > maxSeconds) {
     throw new UsageError(
-      `invalid ${option} '${value}': expected a whole number of seconds from 1 to ${maxSeconds}`,
+      `invalid ${option} '${value}': expected a whole number of seconds from 1 to ${maxSeconds} (366 days), such as 300`,
     );
   }
   return seconds;

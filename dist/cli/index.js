@@ -7893,11 +7893,11 @@ const maxSeconds = 366 * 24 * 3600;
 function parseSeconds(option, value) {
     const trimmed = value.trim();
     if (!/^[0-9]+$/.test(trimmed)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .eb(`invalid ${option} '${value}': expected a whole number of seconds greater than 0, such as 300`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .eb(`invalid ${option} '${value}': expected a whole number of seconds from 1 to ${maxSeconds} (366 days), such as 300`);
     }
     const seconds = Number(trimmed);
     if (seconds < 1 || seconds > maxSeconds) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .eb(`invalid ${option} '${value}': expected a whole number of seconds from 1 to ${maxSeconds}`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .eb(`invalid ${option} '${value}': expected a whole number of seconds from 1 to ${maxSeconds} (366 days), such as 300`);
     }
     return seconds;
 }
@@ -11635,7 +11635,7 @@ function parseS3Url(option, value) {
     }
     const bucket = match[1];
     if (!bucketPattern.test(bucket)) {
-        throw new errors/* UsageError */.eb(`invalid ${option} '${value}': bucket '${bucket}' is not a valid S3 bucket name (3 to 63 characters of a-z, 0-9, '.' and '-')`);
+        throw new errors/* UsageError */.eb(`invalid ${option} '${value}': bucket '${bucket}' is not a valid S3 bucket name (3 to 63 characters of a-z, 0-9, '.' and '-'; older us-east-1 buckets may also use A-Z and '_')`);
     }
     const prefix = (match[2] ?? "").replace(/^\/+|\/+$/g, "");
     // eslint-disable-next-line no-control-regex
@@ -11853,6 +11853,7 @@ function formatOptions(specs) {
 
 
 
+
 /** Exit status of a subcommand whose result is negative: the job is held, or a check failed. */
 const exitNo = 1;
 /** The store could not be read or written: exit status 75. */
@@ -11889,6 +11890,11 @@ async function runSubcommand(command, argv) {
             nowMs: Date.now(),
             out: (text) => process.stdout.write(text),
             openStore: async () => {
+                // Reading commands report a missing SQLite file as DynamoDB reports a missing table,
+                // instead of leaving an empty store behind.
+                if (storeSettings.kind === "sqlite" && command.name !== "init" && !(0,external_node_fs_.existsSync)(storeSettings.path)) {
+                    throw new errors/* RunjopError */.tJ(`embedded store ${storeSettings.path} not found: no job has run with it; check --store-path, or create it with 'runjop init'`, errors/* ExitCode */.yU.couldNotReserve);
+                }
                 store ??= guardStore(await openStore(storeSettings, logger), storeSettings);
                 return store;
             },

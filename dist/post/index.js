@@ -36256,11 +36256,11 @@ const maxSeconds = (/* unused pure expression or super */ null && (366 * 24 * 36
 function parseSeconds(option, value) {
     const trimmed = value.trim();
     if (!/^[0-9]+$/.test(trimmed)) {
-        throw new UsageError(`invalid ${option} '${value}': expected a whole number of seconds greater than 0, such as 300`);
+        throw new UsageError(`invalid ${option} '${value}': expected a whole number of seconds from 1 to ${maxSeconds} (366 days), such as 300`);
     }
     const seconds = Number(trimmed);
     if (seconds < 1 || seconds > maxSeconds) {
-        throw new UsageError(`invalid ${option} '${value}': expected a whole number of seconds from 1 to ${maxSeconds}`);
+        throw new UsageError(`invalid ${option} '${value}': expected a whole number of seconds from 1 to ${maxSeconds} (366 days), such as 300`);
     }
     return seconds;
 }
@@ -42689,7 +42689,7 @@ function parseS3Url(option, value) {
     }
     const bucket = match[1];
     if (!bucketPattern.test(bucket)) {
-        throw new UsageError(`invalid ${option} '${value}': bucket '${bucket}' is not a valid S3 bucket name (3 to 63 characters of a-z, 0-9, '.' and '-')`);
+        throw new UsageError(`invalid ${option} '${value}': bucket '${bucket}' is not a valid S3 bucket name (3 to 63 characters of a-z, 0-9, '.' and '-'; older us-east-1 buckets may also use A-Z and '_')`);
     }
     const prefix = (match[2] ?? "").replace(/^\/+|\/+$/g, "");
     // eslint-disable-next-line no-control-regex

@@ -33,7 +33,7 @@ export function parseS3Url(option: string, value: string): { bucket: string; pre
   }
   const bucket = match[1];
   if (!bucketPattern.test(bucket)) {
-    throw new UsageError(`invalid ${option} '${value}': bucket '${bucket}' is not a valid S3 bucket name (3 to 63 characters of a-z, 0-9, '.' and '-')`);
+    throw new UsageError(`invalid ${option} '${value}': bucket '${bucket}' is not a valid S3 bucket name (3 to 63 characters of a-z, 0-9, '.' and '-'; older us-east-1 buckets may also use A-Z and '_')`);
   }
   const prefix = (match[2] ?? "").replace(/^\/+|\/+$/g, "");
   // eslint-disable-next-line no-control-regex

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { ExitCode, messageOf, RunjopError, UsageError } from "../../errors.js";
 import { CliLogger } from "../../log.js";
 import type { StoreSettings } from "../../settings.js";
@@ -83,6 +84,14 @@ export async function runSubcommand(
       nowMs: Date.now(),
       out: (text) => process.stdout.write(text),
       openStore: async () => {
+        // Reading commands report a missing SQLite file as DynamoDB reports a missing table,
+        // instead of leaving an empty store behind.
+        if (storeSettings.kind === "sqlite" && command.name !== "init" && !existsSync(storeSettings.path)) {
+          throw new RunjopError(
+            `embedded store ${storeSettings.path} not found: no job has run with it; check --store-path, or create it with 'runjop init'`,
+            ExitCode.couldNotReserve,
+          );
+        }
         store ??= guardStore(
           await openStore(storeSettings, logger),
           storeSettings,
