@@ -26,6 +26,24 @@ var errors = __webpack_require__(3916);
 var settings = __webpack_require__(8750);
 ;// CONCATENATED MODULE: ./src/store/dynamodb-admin.ts
 
+/**
+ * Returns the table's CreateTable input: partition key job_id (S), sort key counter (N), and
+ * on-demand billing, as both `runjop init` and a run on a missing table create it.
+ */
+function tableDefinition(table) {
+    return {
+        TableName: table,
+        AttributeDefinitions: [
+            { AttributeName: "job_id", AttributeType: "S" },
+            { AttributeName: "counter", AttributeType: "N" },
+        ],
+        KeySchema: [
+            { AttributeName: "job_id", KeyType: "HASH" },
+            { AttributeName: "counter", KeyType: "RANGE" },
+        ],
+        BillingMode: "PAY_PER_REQUEST",
+    };
+}
 /** Attribute that DynamoDB's time to live reads: seconds since the epoch, written on run items only. */
 const ttlAttribute = "expires_at";
 /** Release attempts when the head changes between the read and the conditional write. */
@@ -127,18 +145,7 @@ async function initializeTable(client, table, logger, waitMs) {
         if (!(error instanceof dist_cjs/* ResourceNotFoundException */.lBX))
             throw error;
         try {
-            await client.send(new dist_cjs/* CreateTableCommand */.IxS({
-                TableName: table,
-                AttributeDefinitions: [
-                    { AttributeName: "job_id", AttributeType: "S" },
-                    { AttributeName: "counter", AttributeType: "N" },
-                ],
-                KeySchema: [
-                    { AttributeName: "job_id", KeyType: "HASH" },
-                    { AttributeName: "counter", KeyType: "RANGE" },
-                ],
-                BillingMode: "PAY_PER_REQUEST",
-            }));
+            await client.send(new dist_cjs/* CreateTableCommand */.IxS(tableDefinition(table)));
             created = true;
             logger.info(`creating table ${table} with on-demand billing`);
         }
@@ -170,6 +177,7 @@ async function initializeTable(client, table, logger, waitMs) {
 class TableSetupError extends Error {
     name = "TableSetupError";
 }
+/** Polls DescribeTable until the table is ACTIVE, for at most `waitMs`; a table not found yet is waited for. */
 async function waitUntilActive(client, table, waitMs) {
     const deadline = Date.now() + waitMs;
     let status = "missing";
@@ -600,18 +608,7 @@ class DynamoStore {
      */
     async ensureTable() {
         try {
-            await this.client.send(new dist_cjs/* CreateTableCommand */.IxS({
-                TableName: this.table,
-                AttributeDefinitions: [
-                    { AttributeName: "job_id", AttributeType: "S" },
-                    { AttributeName: "counter", AttributeType: "N" },
-                ],
-                KeySchema: [
-                    { AttributeName: "job_id", KeyType: "HASH" },
-                    { AttributeName: "counter", KeyType: "RANGE" },
-                ],
-                BillingMode: "PAY_PER_REQUEST",
-            }));
+            await this.client.send(new dist_cjs/* CreateTableCommand */.IxS(tableDefinition(this.table)));
             this.options.logger.info(`table ${this.table} created`);
         }
         catch (error) {
@@ -624,25 +621,15 @@ class DynamoStore {
     }
     async waitForActive() {
         const waitMs = this.options.tableWaitMs ?? tableWaitFromEnv() ?? 60000;
-        const deadline = Date.now() + waitMs;
-        let status = "missing";
-        while (Date.now() < deadline) {
-            try {
-                const output = await this.client.send(new dist_cjs/* DescribeTableCommand */.h8C({ TableName: this.table }));
-                status = output.Table?.TableStatus ?? "unknown";
-                if (status === "ACTIVE") {
-                    this.options.logger.debug(`table ${this.table} is active`);
-                    return;
-                }
-            }
-            catch (error) {
-                if (!(error instanceof dist_cjs/* ResourceNotFoundException */.lBX)) {
-                    throw new errors/* ReserveError */.JH(`could not read the status of table ${this.table}: ${describeAwsError(error)}`, { cause: error });
-                }
-            }
-            await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 250));
+        try {
+            await waitUntilActive(this.client, this.table, waitMs);
+            this.options.logger.debug(`table ${this.table} is active`);
         }
-        throw new errors/* ReserveError */.JH(`table ${this.table} did not become ACTIVE within ${Math.round(waitMs / 1000)} s (last status: ${status}); the command did not run`);
+        catch (error) {
+            if (error instanceof TableSetupError)
+                throw new errors/* ReserveError */.JH(`${error.message}; the command did not run`, { cause: error });
+            throw new errors/* ReserveError */.JH(`could not read the status of table ${this.table}: ${describeAwsError(error)}`, { cause: error });
+        }
     }
 }
 /** Reads RUNJOP_TABLE_WAIT_SECONDS, the bound on waiting for a new table; invalid values are ignored. */

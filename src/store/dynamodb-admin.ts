@@ -11,6 +11,7 @@ import {
   UpdateTimeToLiveCommand,
   type AttributeValue,
   type DynamoDBClient,
+  type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import type { Logger } from "../log.js";
 import type {
@@ -19,6 +20,25 @@ import type {
   ReleaseRequest,
   ReleaseResult,
 } from "./types.js";
+
+/**
+ * Returns the table's CreateTable input: partition key job_id (S), sort key counter (N), and
+ * on-demand billing, as both `runjop init` and a run on a missing table create it.
+ */
+export function tableDefinition(table: string): CreateTableCommandInput {
+  return {
+    TableName: table,
+    AttributeDefinitions: [
+      { AttributeName: "job_id", AttributeType: "S" },
+      { AttributeName: "counter", AttributeType: "N" },
+    ],
+    KeySchema: [
+      { AttributeName: "job_id", KeyType: "HASH" },
+      { AttributeName: "counter", KeyType: "RANGE" },
+    ],
+    BillingMode: "PAY_PER_REQUEST",
+  };
+}
 
 type Item = Record<string, AttributeValue>;
 
@@ -148,18 +168,7 @@ export async function initializeTable(
     if (!(error instanceof ResourceNotFoundException)) throw error;
     try {
       await client.send(
-        new CreateTableCommand({
-          TableName: table,
-          AttributeDefinitions: [
-            { AttributeName: "job_id", AttributeType: "S" },
-            { AttributeName: "counter", AttributeType: "N" },
-          ],
-          KeySchema: [
-            { AttributeName: "job_id", KeyType: "HASH" },
-            { AttributeName: "counter", KeyType: "RANGE" },
-          ],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
+        new CreateTableCommand(tableDefinition(table)),
       );
       created = true;
       logger.info(`creating table ${table} with on-demand billing`);
@@ -200,7 +209,8 @@ export class TableSetupError extends Error {
   override name = "TableSetupError";
 }
 
-async function waitUntilActive(
+/** Polls DescribeTable until the table is ACTIVE, for at most `waitMs`; a table not found yet is waited for. */
+export async function waitUntilActive(
   client: DynamoDBClient,
   table: string,
   waitMs: number,

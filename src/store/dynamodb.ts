@@ -2,7 +2,6 @@ import {
   ConditionalCheckFailedException,
   CreateTableCommand,
   DeleteItemCommand,
-  DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -17,7 +16,7 @@ import { loadConfig } from "@smithy/node-config-provider";
 import { messageOf, ReserveError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { defaults } from "../settings.js";
-import { initializeTable, releaseJob, scanHeadItems, ttlAttribute } from "./dynamodb-admin.js";
+import { initializeTable, releaseJob, scanHeadItems, tableDefinition, TableSetupError, ttlAttribute, waitUntilActive } from "./dynamodb-admin.js";
 import type { InitResult, ReleaseRequest, ReleaseResult } from "./types.js";
 import { retryableStates } from "./rules.js";
 import { checkOffset, StoreClock } from "./clock.js";
@@ -391,18 +390,7 @@ export class DynamoStore implements Store {
   private async ensureTable(): Promise<void> {
     try {
       await this.client.send(
-        new CreateTableCommand({
-          TableName: this.table,
-          AttributeDefinitions: [
-            { AttributeName: "job_id", AttributeType: "S" },
-            { AttributeName: "counter", AttributeType: "N" },
-          ],
-          KeySchema: [
-            { AttributeName: "job_id", KeyType: "HASH" },
-            { AttributeName: "counter", KeyType: "RANGE" },
-          ],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
+        new CreateTableCommand(tableDefinition(this.table)),
       );
       this.options.logger.info(`table ${this.table} created`);
     } catch (error) {
@@ -416,26 +404,13 @@ export class DynamoStore implements Store {
 
   private async waitForActive(): Promise<void> {
     const waitMs = this.options.tableWaitMs ?? tableWaitFromEnv() ?? 60000;
-    const deadline = Date.now() + waitMs;
-    let status = "missing";
-    while (Date.now() < deadline) {
-      try {
-        const output = await this.client.send(new DescribeTableCommand({ TableName: this.table }));
-        status = output.Table?.TableStatus ?? "unknown";
-        if (status === "ACTIVE") {
-          this.options.logger.debug(`table ${this.table} is active`);
-          return;
-        }
-      } catch (error) {
-        if (!(error instanceof ResourceNotFoundException)) {
-          throw new ReserveError(`could not read the status of table ${this.table}: ${describeAwsError(error)}`, { cause: error });
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 250));
+    try {
+      await waitUntilActive(this.client, this.table, waitMs);
+      this.options.logger.debug(`table ${this.table} is active`);
+    } catch (error) {
+      if (error instanceof TableSetupError) throw new ReserveError(`${error.message}; the command did not run`, { cause: error });
+      throw new ReserveError(`could not read the status of table ${this.table}: ${describeAwsError(error)}`, { cause: error });
     }
-    throw new ReserveError(
-      `table ${this.table} did not become ACTIVE within ${Math.round(waitMs / 1000)} s (last status: ${status}); the command did not run`,
-    );
   }
 }
 
