@@ -8,10 +8,11 @@ type Skip = Extract<RunResult, { executed: false }>;
 
 /**
  * Watches the holder of a job that this contender lost, for up to `settings.standby.maxSeconds`.
- * Returns a won claim when the holder died before finishing (its head still running with its
- * token and its lease lapsed) and this standby's conditional takeover write won; returns a skip
- * when the holder's run finished in any state, or when the bound passed. Only standbys poll the
- * store: one consistent read of the head every third of the lease (at least 1 s), with jitter.
+ * The holder counts as dead when its head is still running with its token and its lease lapsed.
+ * Then this standby sends the conditional takeover write and returns a won claim if it wins.
+ * Returns a skip when the holder's run finished in any state, or when the bound passed. Only
+ * standbys poll the store: one consistent read of the head every third of the lease (at least
+ * 1 s), with jitter.
  */
 export async function standBy(context: ReserveContext, lost: Skip, command?: string): Promise<Claim> {
   const { settings, store, logger } = context;
@@ -31,7 +32,7 @@ export async function standBy(context: ReserveContext, lost: Skip, command?: str
       readSucceeded = true;
       readFailures = 0;
     } catch (error) {
-      // One warning per streak of failures; the bound still ends the wait.
+      // One warning per streak of failures. The bound still ends the wait.
       if (readFailures++ === 0) logger.warn(`could not read the holder of job ${settings.id} while standing by: ${messageOf(error)}`);
     }
 

@@ -898,9 +898,9 @@ function isRetryOf(head, request) {
     return retryableStates.includes(head.state);
 }
 /**
- * The takeover rule: a standby may take over the head only while it carries the dead run's token,
- * is still running and its lease lapsed on the standby's clock. A run that finished, in any
- * state, is never taken over. The DynamoDB store writes the same rule as a ConditionExpression.
+ * Checks the takeover rule: a standby may take over the head only while it carries the dead run's
+ * token, is still running and its lease lapsed on the standby's clock. A run that finished, in
+ * any state, is never taken over. The DynamoDB store writes the same rule as a ConditionExpression.
  */
 function canTakeOver(head, request) {
     return head.token === request.holder.token && head.state === "running" && head.leaseUntilMs < request.nowMs;

@@ -18,10 +18,11 @@ export const modules = {
 
 /**
  * Watches the holder of a job that this contender lost, for up to `settings.standby.maxSeconds`.
- * Returns a won claim when the holder died before finishing (its head still running with its
- * token and its lease lapsed) and this standby's conditional takeover write won; returns a skip
- * when the holder's run finished in any state, or when the bound passed. Only standbys poll the
- * store: one consistent read of the head every third of the lease (at least 1 s), with jitter.
+ * The holder counts as dead when its head is still running with its token and its lease lapsed.
+ * Then this standby sends the conditional takeover write and returns a won claim if it wins.
+ * Returns a skip when the holder's run finished in any state, or when the bound passed. Only
+ * standbys poll the store: one consistent read of the head every third of the lease (at least
+ * 1 s), with jitter.
  */
 async function standBy(context, lost, command) {
     const { settings, store, logger } = context;
@@ -41,7 +42,7 @@ async function standBy(context, lost, command) {
             readFailures = 0;
         }
         catch (error) {
-            // One warning per streak of failures; the bound still ends the wait.
+            // One warning per streak of failures. The bound still ends the wait.
             if (readFailures++ === 0)
                 logger.warn(`could not read the holder of job ${settings.id} while standing by: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(error)}`);
         }
