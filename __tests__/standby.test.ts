@@ -152,6 +152,7 @@ describe("standby bound and polling", () => {
     const result = await standby.result;
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("standby for job bound ends after 3 s: node holder holds it with run 1");
+    expect(result.stderr).toContain("--standby-max 3 is not longer than --lease 3: a dead holder's lease may not lapse before the standby ends");
     expect(existsSync(join(dir, "ran"))).toBe(false);
     expect(result.elapsedMs).toBeGreaterThan(3000);
     expect(result.elapsedMs).toBeLessThan(7000);

@@ -231,7 +231,7 @@ function startHeartbeat(context: RunContext, token: string, reservedAtMs: number
   let lapseWarned = false;
   const timer = setInterval(() => {
     const nowMs = Date.now();
-    if (!lapseWarned && nowMs - lastRenewedMs > leaseMs) {
+    if (!lapseWarned && !lost && nowMs - lastRenewedMs > leaseMs) {
       lapseWarned = true;
       logger.warn(`lease of job ${settings.id} may have lapsed: last renewed ${Math.round((nowMs - lastRenewedMs) / 1000)} s ago; the command keeps running`);
     }

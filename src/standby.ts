@@ -21,6 +21,9 @@ export async function standBy(context: ReserveContext, lost: Skip, command?: str
   const pollMs = Math.max(1000, Math.floor(leaseMs / 3));
   const deadline = performance.now() + maxMs;
   logger.info(`job ${settings.id} is held: ${describeHolder(lost.holder)}; standing by for up to ${maxMs / 1000} s`);
+  if (maxMs <= leaseMs) {
+    logger.warn(`--standby-max ${maxMs / 1000} is not longer than --lease ${leaseMs / 1000}: a dead holder's lease may not lapse before the standby ends; raise --standby-max`);
+  }
 
   let watched = lost.holder;
   let readFailures = 0;
@@ -62,7 +65,7 @@ export async function standBy(context: ReserveContext, lost: Skip, command?: str
   }
 }
 
-/** Sends the takeover write; returns the won claim, or undefined when another standby won or the holder renewed. */
+/** Sends the takeover write. Returns the won claim, or undefined when another standby won or the holder renewed. */
 async function tryTakeOver(context: ReserveContext, holder: Head, nowMs: number, command?: string): Promise<Claim | undefined> {
   const { settings, store, logger } = context;
   const token = randomToken();

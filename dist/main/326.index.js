@@ -31,6 +31,9 @@ async function standBy(context, lost, command) {
     const pollMs = Math.max(1000, Math.floor(leaseMs / 3));
     const deadline = performance.now() + maxMs;
     logger.info(`job ${settings.id} is held: ${(0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .describeHolder */ .sG)(lost.holder)}; standing by for up to ${maxMs / 1000} s`);
+    if (maxMs <= leaseMs) {
+        logger.warn(`--standby-max ${maxMs / 1000} is not longer than --lease ${leaseMs / 1000}: a dead holder's lease may not lapse before the standby ends; raise --standby-max`);
+    }
     let watched = lost.holder;
     let readFailures = 0;
     for (;;) {
@@ -72,7 +75,7 @@ async function standBy(context, lost, command) {
         await new Promise((resolve) => setTimeout(resolve, Math.min(remainingMs, jitteredMs, untilLapseMs)));
     }
 }
-/** Sends the takeover write; returns the won claim, or undefined when another standby won or the holder renewed. */
+/** Sends the takeover write. Returns the won claim, or undefined when another standby won or the holder renewed. */
 async function tryTakeOver(context, holder, nowMs, command) {
     const { settings, store, logger } = context;
     const token = (0,_token_js__WEBPACK_IMPORTED_MODULE_2__/* .randomToken */ .z)();
