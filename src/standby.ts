@@ -47,6 +47,8 @@ export async function standBy(context: ReserveContext, lost: Skip, command?: str
       if (watched !== undefined && head.token !== watched.token) logger.info(`run ${head.counter} on node ${head.node} now holds job ${settings.id}; watching it`);
       watched = head;
 
+      // NOTE: a lapsed lease shows that the holder's runjop stopped, not that its command did:
+      // when only runjop was killed, the dead run's command may still run beside the takeover.
       const nowMs = Date.now();
       if (head.leaseUntilMs < nowMs) {
         const claim = await tryTakeOver(context, head, nowMs, command);
