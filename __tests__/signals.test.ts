@@ -105,6 +105,9 @@ describe("signals sent to runjop", () => {
     const id = "signal-kill";
     const cli = startCli(["--table", table, "--endpoint-url", dynamo.url, "--id", id, "--lease", "2", familyCommand(dir)], cliEnv(awsTestEnv()));
     await waitFor(() => existsSync(join(dir, "child")), 15000, "the command to start");
+    // The start record is written while the command starts, so it may land after the command runs.
+    const deadline = Date.now() + 15000;
+    while (!(await itemsByCounter(id)).has("1") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     cli.child.kill("SIGKILL");
     await cli.exited;
     killGroup(pidIn(dir, "child"));

@@ -106,7 +106,7 @@ export async function claimJob(context: ReserveContext, command?: string): Promi
     if (!holder && context.readMissingHolder) holder = await store.readHead(settings.id).catch(() => undefined);
     const rule = occurrenceMs === undefined ? `; range ${settings.rangeSeconds} s` : "";
     const reason = `skipped job ${settings.id}${occurrenceLabel}: ${describeHolder(holder)}${rule}`;
-    logger.info(reason);
+    if (!settings.standby) logger.info(reason);
     return { won: false, result: { executed: false, exitCode: 0, holder, reason } };
   }
 
@@ -157,7 +157,11 @@ export async function reserveOnly(context: ReserveContext): Promise<Claim> {
  */
 export async function reserveAndRun(context: RunContext): Promise<RunResult> {
   const { settings, store, logger } = context;
-  const claim = await claimJob(context, describeCommand(settings.command));
+  let claim = await claimJob(context, describeCommand(settings.command));
+  if (!claim.won && settings.standby) {
+    const { standBy } = await import("./standby.js");
+    claim = await standBy(context, claim.result, describeCommand(settings.command));
+  }
   if (!claim.won) return claim.result;
   const { run } = claim;
   const token = run.token;
@@ -168,7 +172,7 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
   const startRecorded = store.recordStart(run, claim.abandoned).catch((error) => {
     logger.warn(`could not record the start of run ${run.counter}: ${messageOf(error)}`);
   });
-  const heartbeat = startHeartbeat(context, token);
+  const heartbeat = startHeartbeat(context, token, run.startMs);
   const outputLog = context.openOutputLog ? await context.openOutputLog(run) : undefined;
   const onOutput = outputLog
     ? (chunk: Buffer, stream: "stdout" | "stderr") => {
@@ -212,19 +216,37 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
   return { executed: true, counter: run.counter, exitCode: outcome.exitCode, outcome, reason, ...(outcome.logUrl ? { logUrl: outcome.logUrl } : {}) };
 }
 
-/** Renews the lease every third of its length while the command runs. */
-function startHeartbeat(context: RunContext, token: string): { stop(): void } {
+/**
+ * Renews the lease every third of its length while the command runs. A tick is skipped while a
+ * renewal is still in flight, and a warning is logged once when the last successful renewal is
+ * older than the lease, as when a renewal neither succeeds nor fails.
+ */
+function startHeartbeat(context: RunContext, token: string, reservedAtMs: number): { stop(): void } {
   const { settings, store, logger } = context;
   const leaseMs = settings.leaseSeconds * 1000;
   let lost = false;
   let failures = 0;
+  let inFlight = false;
+  let lastRenewedMs = reservedAtMs;
+  let lapseWarned = false;
   const timer = setInterval(() => {
+    const nowMs = Date.now();
+    if (!lapseWarned && !lost && nowMs - lastRenewedMs > leaseMs) {
+      lapseWarned = true;
+      logger.warn(`lease of job ${settings.id} may have lapsed: last renewed ${Math.round((nowMs - lastRenewedMs) / 1000)} s ago; the command keeps running`);
+    }
+    if (inFlight) return;
+    inFlight = true;
     store
-      .extendLease(settings.id, token, Date.now() + leaseMs)
+      .extendLease(settings.id, token, nowMs + leaseMs)
       .then((held) => {
         if (!held && !lost) {
           lost = true;
           logger.warn(`lease of job ${settings.id} was taken by another contender; the command keeps running`);
+        }
+        if (held) {
+          lastRenewedMs = nowMs;
+          lapseWarned = false;
         }
       })
       .then(() => {
@@ -234,6 +256,9 @@ function startHeartbeat(context: RunContext, token: string): { stop(): void } {
       .catch((error) => {
         // One warning per streak of failures, so that a store that stays down does not flood the log.
         if (failures++ === 0) logger.warn(`could not renew the lease of job ${settings.id}: ${messageOf(error)}`);
+      })
+      .finally(() => {
+        inFlight = false;
       });
   }, Math.max(1000, Math.floor(leaseMs / 3)));
   timer.unref();

@@ -54,6 +54,8 @@ export interface RunSettings {
   force?: boolean;
   /** Lets a later attempt of the same contender run again after its run failed. */
   retry?: RetryIdentity;
+  /** When set, a contender that loses watches the holder for up to maxSeconds and takes over a run whose holder died. */
+  standby?: { maxSeconds: number };
 }
 
 export const defaults = {

@@ -271,7 +271,7 @@ export async function run({ servers, quick }) {
   }
   if (notes.some((note) => note.includes("status 75"))) {
     notes.push(
-      "Status 75 means that the store did not answer within the request limits as the contender saw them: 4 attempts of at most 5 s each. " +
+      "Status 75 means that the store did not answer within the request limits as the contender saw them: 3 attempts of at most 8 s each. " +
         "With hundreds of Node processes on 2 cores, a contender waits seconds for the CPU between sending its UpdateItem and reading the answer, and dynalite waits as well, so the timeout counts CPU starvation as a silent store. " +
         "No contender that gave up ran the command, so the range still ran once.",
     );

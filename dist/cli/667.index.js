@@ -148,7 +148,7 @@ class SqliteStore {
     async reserve(request) {
         return this.transaction(() => {
             const head = this.readHeadSync(request.jobId);
-            if (head && !(0,rules/* isReservable */.e)(head, request))
+            if (head && !(0,rules/* isReservable */.eK)(head, request))
                 return { won: false, holder: head, attempts: 1 };
             const counter = (head?.counter ?? 0) + 1;
             this.db
@@ -172,6 +172,27 @@ class SqliteStore {
             });
             const abandoned = head && head.state === "running" ? head : undefined;
             return { won: true, counter, abandoned, attempts: 1 };
+        });
+    }
+    async takeOver(request) {
+        return this.transaction(() => {
+            const head = this.readHeadSync(request.jobId);
+            if (!head || !(0,rules/* canTakeOver */.ML)(head, request))
+                return { won: false, holder: head, attempts: 1 };
+            const counter = head.counter + 1;
+            this.db
+                .prepare(`UPDATE heads SET counter = $counter, node = $node, token = $token, start_ms = $start,
+             lease_until_ms = $lease, state = 'running'
+           WHERE job_id = $job`)
+                .run({
+                $job: request.jobId,
+                $counter: counter,
+                $node: request.node,
+                $token: request.token,
+                $start: request.nowMs,
+                $lease: request.nowMs + request.leaseMs,
+            });
+            return { won: true, counter, abandoned: head, attempts: 1 };
         });
     }
     async recordStart(run, abandoned) {

@@ -279,14 +279,21 @@ var types = __webpack_require__(7940);
 
 
 
-/** Request limits that bound how long an unreachable or silent endpoint can hold runjop. */
+/**
+ * Request limits that bound how long an unreachable or silent endpoint can hold runjop: about
+ * 3 x 8 s, the backoff, then one 5 s check whether the write landed, so under 30 s in all.
+ * The request timeout also counts time the process waits for the CPU, so it is kept long
+ * enough for a host overloaded by hundreds of processes, with fewer attempts in exchange.
+ */
 const requestLimits = {
     /** Milliseconds to open a TCP connection. */
     connectionTimeoutMs: 3000,
     /** Milliseconds a request may wait for its response. */
-    requestTimeoutMs: 5000,
+    requestTimeoutMs: 8000,
     /** Attempts per request, including the first, with the SDK's jittered exponential backoff. */
-    maxAttempts: 4,
+    maxAttempts: 3,
+    /** Milliseconds of the one GetItem that checks whether a write whose attempts all failed landed anyway. */
+    landedCheckTimeoutMs: 5000,
 };
 /** The head record of a job is the item with this counter; runs are 1, 2, 3, ... */
 const headCounter = "0";
@@ -443,7 +450,7 @@ class DynamoStore {
         const cause = describeAwsError(error);
         if (isNetworkOrServerError(error)) {
             try {
-                const item = await this.getHeadItem(request.jobId, AbortSignal.timeout(requestLimits.requestTimeoutMs));
+                const item = await this.getHeadItem(request.jobId, AbortSignal.timeout(requestLimits.landedCheckTimeoutMs));
                 const head = item ? headFromItem(item) : undefined;
                 if (head && head.token === request.token) {
                     this.options.logger.warn(`reservation response failed (${cause}), but the write landed; running`);
@@ -455,6 +462,52 @@ class DynamoStore {
             }
         }
         throw new errors/* ReserveError */.JH(`could not reserve job ${request.jobId} in ${this.description}: ${cause}`, { cause: error });
+    }
+    /**
+     * Takes over a dead run with one UpdateItem whose condition is canTakeOver() in rules.ts. A
+     * failed condition means another standby took over or the run finished, unless an earlier
+     * attempt of this very request landed: that is checked by one GetItem, as for reservations.
+     */
+    async takeOver(request) {
+        const won = { won: true, counter: request.holder.counter + 1, abandoned: request.holder, attempts: 1 };
+        try {
+            const output = await this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
+                TableName: this.table,
+                Key: headKey(request.jobId),
+                UpdateExpression: "SET #last = #last + :one, #node = :node, #token = :token, #time = :time, #start = :now, #lease = :lease, #state = :running",
+                ConditionExpression: "#token = :dead AND #state = :running AND #lease < :now",
+                ExpressionAttributeNames: { "#last": "last_counter", "#node": "node", "#token": "token", "#time": "time", "#start": "start_ms", "#lease": "lease_until_ms", "#state": "state" },
+                ExpressionAttributeValues: {
+                    ":one": { N: "1" },
+                    ":node": { S: request.node },
+                    ":token": { S: request.token },
+                    ":dead": { S: request.holder.token },
+                    ":time": { S: (0,types/* formatUtc */.a)(request.nowMs) },
+                    ":now": { N: String(request.nowMs) },
+                    ":lease": { N: String(request.nowMs + request.leaseMs) },
+                    ":running": { S: "running" },
+                },
+                ReturnValues: "ALL_OLD",
+            }));
+            const previous = output.Attributes ? headFromItem(output.Attributes) : request.holder;
+            return { ...won, counter: previous.counter + 1, abandoned: previous, attempts: output.$metadata.attempts ?? 1 };
+        }
+        catch (error) {
+            const conditionFailed = error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo;
+            const attempts = error.$metadata?.attempts ?? 1;
+            if (conditionFailed && attempts === 1)
+                return { won: false, attempts };
+            if (!conditionFailed && !isNetworkOrServerError(error))
+                throw new Error(describeAwsError(error), { cause: error });
+            // An earlier attempt may have landed with its response lost: the head then carries this token.
+            const item = await this.getHeadItem(request.jobId, AbortSignal.timeout(requestLimits.landedCheckTimeoutMs));
+            const head = item ? headFromItem(item) : undefined;
+            if (head?.token === request.token)
+                return { ...won, counter: head.counter, attempts: attempts + 1 };
+            if (conditionFailed)
+                return { won: false, holder: head, attempts: attempts + 1 };
+            throw new Error(describeAwsError(error), { cause: error });
+        }
     }
     async recordStart(run, abandoned) {
         const writes = [
@@ -695,8 +748,8 @@ function reserveExpressions(request) {
     const reservable = parts.map((part) => (part.includes(" OR ") ? `(${part})` : part)).join(" AND ");
     const clauses = ["attribute_not_exists(#job)", parts.length > 1 ? `(${reservable})` : reservable];
     if (request.retry) {
-        rules/* retryableStates */.$.forEach((state, index) => (values[`:retryable${index}`] = { S: state }));
-        const states = rules/* retryableStates */.$.map((_, index) => `:retryable${index}`).join(", ");
+        rules/* retryableStates */.$Q.forEach((state, index) => (values[`:retryable${index}`] = { S: state }));
+        const states = rules/* retryableStates */.$Q.map((_, index) => `:retryable${index}`).join(", ");
         clauses.push(`(#retryKey = :retryKey AND #retryAttempt < :retryAttempt AND (#state IN (${states}) OR (#state = :running AND #lease < :now)))`);
     }
     return { updateExpression, conditionExpression: clauses.join(" OR "), values };
@@ -783,8 +836,9 @@ function isNetworkOrServerError(error) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ retryableStates),
-/* harmony export */   e: () => (/* binding */ isReservable)
+/* harmony export */   $Q: () => (/* binding */ retryableStates),
+/* harmony export */   ML: () => (/* binding */ canTakeOver),
+/* harmony export */   eK: () => (/* binding */ isReservable)
 /* harmony export */ });
 /** States after which a later attempt of the same retry identity may run the job again. */
 const retryableStates = ["failed", "interrupted", "timed_out"];
@@ -829,6 +883,14 @@ function isRetryOf(head, request) {
     if (head.state === "running")
         return head.leaseUntilMs < request.nowMs;
     return retryableStates.includes(head.state);
+}
+/**
+ * Checks the takeover rule: a standby may take over the head only while it carries the dead run's
+ * token, is still running and its lease lapsed on the standby's clock. A run that finished, in
+ * any state, is never taken over. The DynamoDB store writes the same rule as a ConditionExpression.
+ */
+function canTakeOver(head, request) {
+    return head.token === request.holder.token && head.state === "running" && head.leaseUntilMs < request.nowMs;
 }
 
 

@@ -6,8 +6,9 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ retryableStates),
-/* harmony export */   e: () => (/* binding */ isReservable)
+/* harmony export */   $Q: () => (/* binding */ retryableStates),
+/* harmony export */   ML: () => (/* binding */ canTakeOver),
+/* harmony export */   eK: () => (/* binding */ isReservable)
 /* harmony export */ });
 /** States after which a later attempt of the same retry identity may run the job again. */
 const retryableStates = ["failed", "interrupted", "timed_out"];
@@ -52,6 +53,14 @@ function isRetryOf(head, request) {
     if (head.state === "running")
         return head.leaseUntilMs < request.nowMs;
     return retryableStates.includes(head.state);
+}
+/**
+ * Checks the takeover rule: a standby may take over the head only while it carries the dead run's
+ * token, is still running and its lease lapsed on the standby's clock. A run that finished, in
+ * any state, is never taken over. The DynamoDB store writes the same rule as a ConditionExpression.
+ */
+function canTakeOver(head, request) {
+    return head.token === request.holder.token && head.state === "running" && head.leaseUntilMs < request.nowMs;
 }
 
 
@@ -203,7 +212,7 @@ class SqliteStore {
     async reserve(request) {
         return this.transaction(() => {
             const head = this.readHeadSync(request.jobId);
-            if (head && !(0,rules/* isReservable */.e)(head, request))
+            if (head && !(0,rules/* isReservable */.eK)(head, request))
                 return { won: false, holder: head, attempts: 1 };
             const counter = (head?.counter ?? 0) + 1;
             this.db
@@ -227,6 +236,27 @@ class SqliteStore {
             });
             const abandoned = head && head.state === "running" ? head : undefined;
             return { won: true, counter, abandoned, attempts: 1 };
+        });
+    }
+    async takeOver(request) {
+        return this.transaction(() => {
+            const head = this.readHeadSync(request.jobId);
+            if (!head || !(0,rules/* canTakeOver */.ML)(head, request))
+                return { won: false, holder: head, attempts: 1 };
+            const counter = head.counter + 1;
+            this.db
+                .prepare(`UPDATE heads SET counter = $counter, node = $node, token = $token, start_ms = $start,
+             lease_until_ms = $lease, state = 'running'
+           WHERE job_id = $job`)
+                .run({
+                $job: request.jobId,
+                $counter: counter,
+                $node: request.node,
+                $token: request.token,
+                $start: request.nowMs,
+                $lease: request.nowMs + request.leaseMs,
+            });
+            return { won: true, counter, abandoned: head, attempts: 1 };
         });
     }
     async recordStart(run, abandoned) {

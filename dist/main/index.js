@@ -36227,6 +36227,310 @@ function messageOf(error) {
 
 /***/ }),
 
+/***/ 8447:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  sG: () => (/* binding */ describeHolder),
+  $X: () => (/* binding */ reserveAndRun),
+  Lp: () => (/* binding */ reserveOnly)
+});
+
+// UNUSED EXPORTS: claimJob, describeCommand
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/lateReservation.ts
+
+/**
+ * Handles a won reservation whose answer took longer than the range: the range it reserved may
+ * have passed, and another contender may already hold the next one, so the command must not
+ * start. Records the run as abandoned, ends the head's lease so that the next contender need not
+ * wait for it, and returns the error that ends runjop with status 75.
+ */
+async function abandonLateReservation(store, run, answeredAfterMs, rangeMs, logger) {
+    const seconds = (answeredAfterMs / 1000).toFixed(1);
+    try {
+        await Promise.all([store.recordStart({ ...run, state: "abandoned" }), store.extendLease(run.jobId, run.token, Date.now())]);
+    }
+    catch (error) {
+        logger.error(`could not record run ${run.counter} of job ${run.jobId} as abandoned; its lease lapses on its own: ${(0,errors/* messageOf */.bD)(error)}`);
+    }
+    return new errors/* ReserveError */.JH(`the reservation of job ${run.jobId} was answered after ${seconds} s, more than its range of ${rangeMs / 1000} s, so the range may have passed; the command did not run and run ${run.counter} is recorded as abandoned`);
+}
+
+// EXTERNAL MODULE: ./src/schedule.ts
+var schedule = __nccwpck_require__(6318);
+// EXTERNAL MODULE: ./src/store/types.ts
+var types = __nccwpck_require__(7940);
+// EXTERNAL MODULE: ./src/token.ts
+var src_token = __nccwpck_require__(4606);
+;// CONCATENATED MODULE: ./src/runner.ts
+
+
+
+
+
+/** Shows a command as a person typed it, for logs and the activity log. */
+function describeCommand(command) {
+    if (command.kind === "shell")
+        return command.script;
+    return [command.file, ...command.args].map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : JSON.stringify(word))).join(" ");
+}
+/** Describes the holder of a range in one line: who, which run, since when, and in what state. */
+function describeHolder(holder) {
+    if (!holder)
+        return "another contender holds the range";
+    const since = (0,types/* formatUtc */.a)(holder.startMs);
+    const occurrence = holder.occurrenceMs === undefined ? "" : ` for the occurrence of ${(0,types/* formatUtc */.a)(holder.occurrenceMs)} UTC`;
+    return `node ${holder.node} holds it with run ${holder.counter}${occurrence}, started ${since} UTC (${holder.state})`;
+}
+/**
+ * Reserves the job with one atomic write to the store. With a schedule, the reservation is for
+ * the latest occurrence at or before now; otherwise for the range that starts now.
+ */
+async function claimJob(context, command) {
+    const { settings, store, logger } = context;
+    const token = (0,src_token/* randomToken */.z)();
+    const nowMs = Date.now();
+    const occurrenceMs = settings.schedule === undefined ? undefined : (0,schedule/* latestOccurrence */.vO)(settings.schedule, nowMs);
+    const occurrenceLabel = occurrenceMs === undefined ? "" : ` for the occurrence of ${(0,types/* formatUtc */.a)(occurrenceMs)} UTC (${settings.schedule})`;
+    logger.debug(`reserving job ${settings.id}${occurrenceLabel} for node ${settings.node} in ${store.description}`);
+    const sentAt = performance.now();
+    const reservation = await store.reserve({
+        jobId: settings.id,
+        node: settings.node,
+        token,
+        nowMs,
+        rangeMs: settings.rangeSeconds * 1000,
+        leaseMs: settings.leaseSeconds * 1000,
+        allowOverlap: settings.allowOverlap,
+        occurrenceMs,
+        force: settings.force,
+        retry: settings.retry,
+    });
+    const answeredAfterMs = performance.now() - sentAt;
+    if (!reservation.won) {
+        // Servers that ignore ReturnValuesOnConditionCheckFailure, such as dynalite, return no holder.
+        let holder = reservation.holder;
+        if (!holder && context.readMissingHolder)
+            holder = await store.readHead(settings.id).catch(() => undefined);
+        const rule = occurrenceMs === undefined ? `; range ${settings.rangeSeconds} s` : "";
+        const reason = `skipped job ${settings.id}${occurrenceLabel}: ${describeHolder(holder)}${rule}`;
+        if (!settings.standby)
+            logger.info(reason);
+        return { won: false, result: { executed: false, exitCode: 0, holder, reason } };
+    }
+    const run = {
+        jobId: settings.id,
+        counter: reservation.counter,
+        node: settings.node,
+        time: (0,types/* formatUtc */.a)(nowMs),
+        startMs: nowMs,
+        token,
+        state: "running",
+        command,
+        ...(settings.force ? { forced: true } : {}),
+        ...(occurrenceMs === undefined ? {} : { occurrenceMs }),
+        expiresAt: settings.historyDays === undefined ? undefined : Math.floor(nowMs / 1000) + settings.historyDays * 86400,
+    };
+    // NOTE: on a job's first use the time includes creating the table, which DynamoDB takes seconds for.
+    if (answeredAfterMs > settings.rangeSeconds * 1000) {
+        throw await abandonLateReservation(store, run, answeredAfterMs, settings.rangeSeconds * 1000, logger);
+    }
+    if (reservation.abandoned) {
+        logger.warn(`run ${reservation.abandoned.counter} of job ${settings.id} on node ${reservation.abandoned.node} stopped renewing its lease; marking it abandoned`);
+    }
+    if (settings.force)
+        logger.info(`job ${settings.id} is forced: the range and the schedule occurrence were not checked`);
+    return { won: true, run, abandoned: reservation.abandoned };
+}
+/**
+ * Reserves the job and records the start of its run, without running anything: the caller runs
+ * the work and later records the outcome with store.recordOutcome, using the returned run.
+ */
+async function reserveOnly(context) {
+    const claim = await claimJob(context);
+    if (!claim.won)
+        return claim;
+    const { run } = claim;
+    context.logger.info(`reserved job ${run.jobId} as run ${run.counter} for node ${run.node}`);
+    try {
+        await context.store.recordStart(run, claim.abandoned);
+    }
+    catch (error) {
+        context.logger.warn(`could not record the start of run ${run.counter}: ${(0,errors/* messageOf */.bD)(error)}`);
+    }
+    return claim;
+}
+/**
+ * Reserves the job, and when this contender wins, runs the command and records its outcome.
+ * A contender that loses returns at once with exit status 0.
+ */
+async function reserveAndRun(context) {
+    const { settings, store, logger } = context;
+    let claim = await claimJob(context, describeCommand(settings.command));
+    if (!claim.won && settings.standby) {
+        const { standBy } = await __nccwpck_require__.e(/* import() */ 326).then(__nccwpck_require__.bind(__nccwpck_require__, 8326));
+        claim = await standBy(context, claim.result, describeCommand(settings.command));
+    }
+    if (!claim.won)
+        return claim.result;
+    const { run } = claim;
+    const token = run.token;
+    const commandLine = /[\n\r]/.test(run.command ?? "") ? JSON.stringify(run.command) : run.command;
+    logger.info(`running job ${settings.id} as run ${run.counter} on node ${settings.node}: ${commandLine}`);
+    // The start record is written while the command starts, so that it adds no latency.
+    const startRecorded = store.recordStart(run, claim.abandoned).catch((error) => {
+        logger.warn(`could not record the start of run ${run.counter}: ${(0,errors/* messageOf */.bD)(error)}`);
+    });
+    const heartbeat = startHeartbeat(context, token, run.startMs);
+    const outputLog = context.openOutputLog ? await context.openOutputLog(run) : undefined;
+    const onOutput = outputLog
+        ? (chunk, stream) => {
+            context.onOutput?.(chunk, stream);
+            outputLog.write(chunk, stream);
+        }
+        : context.onOutput;
+    // job.ts loads node:child_process, which only the winner needs, so a contender that skips exits without loading it.
+    const { runJob } = await __nccwpck_require__.e(/* import() */ 228).then(__nccwpck_require__.bind(__nccwpck_require__, 7228));
+    const outcome = await runJob({
+        command: settings.command,
+        env: {
+            ...(context.env ?? process.env),
+            RUNJOP_ID: settings.id,
+            RUNJOP_COUNTER: String(run.counter),
+            RUNJOP_NODE: settings.node,
+        },
+        cwd: settings.workingDirectory,
+        timeoutMs: settings.timeoutSeconds === undefined ? undefined : settings.timeoutSeconds * 1000,
+        killGraceMs: settings.killGraceSeconds * 1000,
+        onOutput,
+        logger,
+    });
+    // The lease is held until the log is stored, so that the next run cannot start before it.
+    const logResult = outputLog ? await outputLog.finish(outcome) : {};
+    heartbeat.stop();
+    await startRecorded;
+    if (logResult.url !== undefined)
+        outcome.logUrl = logResult.url;
+    if (logResult.error !== undefined)
+        outcome.logError = logResult.error;
+    const seconds = (outcome.durationMs / 1000).toFixed(1);
+    const reason = `ran job ${settings.id} as run ${run.counter}: ${outcome.state}, exit status ${outcome.exitCode}, ${seconds} s`;
+    try {
+        await store.recordOutcome(run, outcome);
+        logger.info(reason);
+    }
+    catch (error) {
+        // The command's status is kept whatever happens to the record.
+        logger.error(`could not record the outcome of run ${run.counter} (${outcome.state}, exit status ${outcome.exitCode}): ${(0,errors/* messageOf */.bD)(error)}`);
+    }
+    return { executed: true, counter: run.counter, exitCode: outcome.exitCode, outcome, reason, ...(outcome.logUrl ? { logUrl: outcome.logUrl } : {}) };
+}
+/**
+ * Renews the lease every third of its length while the command runs. A tick is skipped while a
+ * renewal is still in flight, and a warning is logged once when the last successful renewal is
+ * older than the lease, as when a renewal neither succeeds nor fails.
+ */
+function startHeartbeat(context, token, reservedAtMs) {
+    const { settings, store, logger } = context;
+    const leaseMs = settings.leaseSeconds * 1000;
+    let lost = false;
+    let failures = 0;
+    let inFlight = false;
+    let lastRenewedMs = reservedAtMs;
+    let lapseWarned = false;
+    const timer = setInterval(() => {
+        const nowMs = Date.now();
+        if (!lapseWarned && !lost && nowMs - lastRenewedMs > leaseMs) {
+            lapseWarned = true;
+            logger.warn(`lease of job ${settings.id} may have lapsed: last renewed ${Math.round((nowMs - lastRenewedMs) / 1000)} s ago; the command keeps running`);
+        }
+        if (inFlight)
+            return;
+        inFlight = true;
+        store
+            .extendLease(settings.id, token, nowMs + leaseMs)
+            .then((held) => {
+            if (!held && !lost) {
+                lost = true;
+                logger.warn(`lease of job ${settings.id} was taken by another contender; the command keeps running`);
+            }
+            if (held) {
+                lastRenewedMs = nowMs;
+                lapseWarned = false;
+            }
+        })
+            .then(() => {
+            if (failures > 0)
+                logger.info(`renewed the lease of job ${settings.id} after ${failures} failed attempts`);
+            failures = 0;
+        })
+            .catch((error) => {
+            // One warning per streak of failures, so that a store that stays down does not flood the log.
+            if (failures++ === 0)
+                logger.warn(`could not renew the lease of job ${settings.id}: ${(0,errors/* messageOf */.bD)(error)}`);
+        })
+            .finally(() => {
+            inFlight = false;
+        });
+    }, Math.max(1000, Math.floor(leaseMs / 3)));
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+}
+
+
+/***/ }),
+
+/***/ 6318:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O9: () => (/* binding */ validateSchedule),
+/* harmony export */   vO: () => (/* binding */ latestOccurrence)
+/* harmony export */ });
+/* unused harmony export nextOccurrence */
+/* harmony import */ var cron_parser__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8628);
+/* harmony import */ var cron_parser__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(cron_parser__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
+
+
+/**
+ * Checks a five-field cron expression (minute hour day-of-month month day-of-week), the form that
+ * crontab(5) and GitHub's `on.schedule` use, and returns it trimmed.
+ */
+function validateSchedule(option, expression) {
+    const trimmed = expression.trim();
+    const fields = trimmed.split(/\s+/).filter(Boolean);
+    if (fields.length !== 5) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`invalid ${option} '${expression}': expected five cron fields (minute hour day-of-month month day-of-week), such as '30 2 * * *'`);
+    }
+    try {
+        cron_parser__WEBPACK_IMPORTED_MODULE_0__.CronExpressionParser.parse(trimmed, { tz: "UTC", strict: false });
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`invalid ${option} '${expression}': ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return trimmed;
+}
+/** Returns the latest time at or before `nowMs` that the expression names, in milliseconds (UTC). */
+function latestOccurrence(expression, nowMs) {
+    // prev() is strictly before its start, so start 1 ms later to include an occurrence at nowMs.
+    const parsed = cron_parser__WEBPACK_IMPORTED_MODULE_0__.CronExpressionParser.parse(expression, { tz: "UTC", currentDate: new Date(nowMs + 1) });
+    return parsed.prev().getTime();
+}
+/** Returns the first time after `nowMs` that the expression names, in milliseconds (UTC). */
+function nextOccurrence(expression, nowMs) {
+    const parsed = CronExpressionParser.parse(expression, { tz: "UTC", currentDate: new Date(nowMs) });
+    return parsed.next().getTime();
+}
+
+
+/***/ }),
+
 /***/ 8750:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36355,6 +36659,44 @@ function defaultNode() {
 /** Formats a time as the original tool did: "YYYY-MM-DD HH:MM:SS" in UTC. */
 function formatUtc(ms) {
     return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+}
+
+
+/***/ }),
+
+/***/ 4606:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   z: () => (/* binding */ randomToken)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+
+/**
+ * Returns a random version 4 UUID that identifies one contender's reservation. The 16 random
+ * bytes come from /dev/urandom, because importing node:crypto for randomUUID() costs about 4 ms
+ * of every run (Node 24.21, 2 cores). Where /dev/urandom cannot be read, node:crypto makes the UUID.
+ */
+function randomToken() {
+    const bytes = Buffer.alloc(16);
+    try {
+        const fd = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync)("/dev/urandom", "r");
+        try {
+            if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync)(fd, bytes, 0, 16, null) !== 16)
+                throw new Error("short read from /dev/urandom");
+        }
+        finally {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync)(fd);
+        }
+    }
+    catch {
+        return process.getBuiltinModule("node:crypto").randomUUID();
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = bytes.toString("hex");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 
@@ -42647,280 +42989,8 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/lateReservation.ts
-
-/**
- * Handles a won reservation whose answer took longer than the range: the range it reserved may
- * have passed, and another contender may already hold the next one, so the command must not
- * start. Records the run as abandoned, ends the head's lease so that the next contender need not
- * wait for it, and returns the error that ends runjop with status 75.
- */
-async function abandonLateReservation(store, run, answeredAfterMs, rangeMs, logger) {
-    const seconds = (answeredAfterMs / 1000).toFixed(1);
-    try {
-        await Promise.all([store.recordStart({ ...run, state: "abandoned" }), store.extendLease(run.jobId, run.token, Date.now())]);
-    }
-    catch (error) {
-        logger.error(`could not record run ${run.counter} of job ${run.jobId} as abandoned; its lease lapses on its own: ${(0,errors/* messageOf */.bD)(error)}`);
-    }
-    return new errors/* ReserveError */.JH(`the reservation of job ${run.jobId} was answered after ${seconds} s, more than its range of ${rangeMs / 1000} s, so the range may have passed; the command did not run and run ${run.counter} is recorded as abandoned`);
-}
-
-// EXTERNAL MODULE: ./node_modules/cron-parser/dist/index.js
-var dist = __nccwpck_require__(8628);
-;// CONCATENATED MODULE: ./src/schedule.ts
-
-
-/**
- * Checks a five-field cron expression (minute hour day-of-month month day-of-week), the form that
- * crontab(5) and GitHub's `on.schedule` use, and returns it trimmed.
- */
-function validateSchedule(option, expression) {
-    const trimmed = expression.trim();
-    const fields = trimmed.split(/\s+/).filter(Boolean);
-    if (fields.length !== 5) {
-        throw new errors/* UsageError */.eb(`invalid ${option} '${expression}': expected five cron fields (minute hour day-of-month month day-of-week), such as '30 2 * * *'`);
-    }
-    try {
-        dist.CronExpressionParser.parse(trimmed, { tz: "UTC", strict: false });
-    }
-    catch (error) {
-        throw new errors/* UsageError */.eb(`invalid ${option} '${expression}': ${error instanceof Error ? error.message : String(error)}`);
-    }
-    return trimmed;
-}
-/** Returns the latest time at or before `nowMs` that the expression names, in milliseconds (UTC). */
-function latestOccurrence(expression, nowMs) {
-    // prev() is strictly before its start, so start 1 ms later to include an occurrence at nowMs.
-    const parsed = dist.CronExpressionParser.parse(expression, { tz: "UTC", currentDate: new Date(nowMs + 1) });
-    return parsed.prev().getTime();
-}
-/** Returns the first time after `nowMs` that the expression names, in milliseconds (UTC). */
-function nextOccurrence(expression, nowMs) {
-    const parsed = CronExpressionParser.parse(expression, { tz: "UTC", currentDate: new Date(nowMs) });
-    return parsed.next().getTime();
-}
-
-// EXTERNAL MODULE: ./src/store/types.ts
-var types = __nccwpck_require__(7940);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/token.ts
-
-/**
- * Returns a random version 4 UUID that identifies one contender's reservation. The 16 random
- * bytes come from /dev/urandom, because importing node:crypto for randomUUID() costs about 4 ms
- * of every run (Node 24.21, 2 cores). Where /dev/urandom cannot be read, node:crypto makes the UUID.
- */
-function randomToken() {
-    const bytes = Buffer.alloc(16);
-    try {
-        const fd = (0,external_node_fs_.openSync)("/dev/urandom", "r");
-        try {
-            if ((0,external_node_fs_.readSync)(fd, bytes, 0, 16, null) !== 16)
-                throw new Error("short read from /dev/urandom");
-        }
-        finally {
-            (0,external_node_fs_.closeSync)(fd);
-        }
-    }
-    catch {
-        return process.getBuiltinModule("node:crypto").randomUUID();
-    }
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const hex = bytes.toString("hex");
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-;// CONCATENATED MODULE: ./src/runner.ts
-
-
-
-
-
-/** Shows a command as a person typed it, for logs and the activity log. */
-function describeCommand(command) {
-    if (command.kind === "shell")
-        return command.script;
-    return [command.file, ...command.args].map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : JSON.stringify(word))).join(" ");
-}
-/** Describes the holder of a range in one line: who, which run, since when, and in what state. */
-function describeHolder(holder) {
-    if (!holder)
-        return "another contender holds the range";
-    const since = (0,types/* formatUtc */.a)(holder.startMs);
-    const occurrence = holder.occurrenceMs === undefined ? "" : ` for the occurrence of ${(0,types/* formatUtc */.a)(holder.occurrenceMs)} UTC`;
-    return `node ${holder.node} holds it with run ${holder.counter}${occurrence}, started ${since} UTC (${holder.state})`;
-}
-/**
- * Reserves the job with one atomic write to the store. With a schedule, the reservation is for
- * the latest occurrence at or before now; otherwise for the range that starts now.
- */
-async function claimJob(context, command) {
-    const { settings, store, logger } = context;
-    const token = randomToken();
-    const nowMs = Date.now();
-    const occurrenceMs = settings.schedule === undefined ? undefined : latestOccurrence(settings.schedule, nowMs);
-    const occurrenceLabel = occurrenceMs === undefined ? "" : ` for the occurrence of ${(0,types/* formatUtc */.a)(occurrenceMs)} UTC (${settings.schedule})`;
-    logger.debug(`reserving job ${settings.id}${occurrenceLabel} for node ${settings.node} in ${store.description}`);
-    const sentAt = performance.now();
-    const reservation = await store.reserve({
-        jobId: settings.id,
-        node: settings.node,
-        token,
-        nowMs,
-        rangeMs: settings.rangeSeconds * 1000,
-        leaseMs: settings.leaseSeconds * 1000,
-        allowOverlap: settings.allowOverlap,
-        occurrenceMs,
-        force: settings.force,
-        retry: settings.retry,
-    });
-    const answeredAfterMs = performance.now() - sentAt;
-    if (!reservation.won) {
-        // Servers that ignore ReturnValuesOnConditionCheckFailure, such as dynalite, return no holder.
-        let holder = reservation.holder;
-        if (!holder && context.readMissingHolder)
-            holder = await store.readHead(settings.id).catch(() => undefined);
-        const rule = occurrenceMs === undefined ? `; range ${settings.rangeSeconds} s` : "";
-        const reason = `skipped job ${settings.id}${occurrenceLabel}: ${describeHolder(holder)}${rule}`;
-        logger.info(reason);
-        return { won: false, result: { executed: false, exitCode: 0, holder, reason } };
-    }
-    const run = {
-        jobId: settings.id,
-        counter: reservation.counter,
-        node: settings.node,
-        time: (0,types/* formatUtc */.a)(nowMs),
-        startMs: nowMs,
-        token,
-        state: "running",
-        command,
-        ...(settings.force ? { forced: true } : {}),
-        ...(occurrenceMs === undefined ? {} : { occurrenceMs }),
-        expiresAt: settings.historyDays === undefined ? undefined : Math.floor(nowMs / 1000) + settings.historyDays * 86400,
-    };
-    // NOTE: on a job's first use the time includes creating the table, which DynamoDB takes seconds for.
-    if (answeredAfterMs > settings.rangeSeconds * 1000) {
-        throw await abandonLateReservation(store, run, answeredAfterMs, settings.rangeSeconds * 1000, logger);
-    }
-    if (reservation.abandoned) {
-        logger.warn(`run ${reservation.abandoned.counter} of job ${settings.id} on node ${reservation.abandoned.node} stopped renewing its lease; marking it abandoned`);
-    }
-    if (settings.force)
-        logger.info(`job ${settings.id} is forced: the range and the schedule occurrence were not checked`);
-    return { won: true, run, abandoned: reservation.abandoned };
-}
-/**
- * Reserves the job and records the start of its run, without running anything: the caller runs
- * the work and later records the outcome with store.recordOutcome, using the returned run.
- */
-async function reserveOnly(context) {
-    const claim = await claimJob(context);
-    if (!claim.won)
-        return claim;
-    const { run } = claim;
-    context.logger.info(`reserved job ${run.jobId} as run ${run.counter} for node ${run.node}`);
-    try {
-        await context.store.recordStart(run, claim.abandoned);
-    }
-    catch (error) {
-        context.logger.warn(`could not record the start of run ${run.counter}: ${(0,errors/* messageOf */.bD)(error)}`);
-    }
-    return claim;
-}
-/**
- * Reserves the job, and when this contender wins, runs the command and records its outcome.
- * A contender that loses returns at once with exit status 0.
- */
-async function reserveAndRun(context) {
-    const { settings, store, logger } = context;
-    const claim = await claimJob(context, describeCommand(settings.command));
-    if (!claim.won)
-        return claim.result;
-    const { run } = claim;
-    const token = run.token;
-    const commandLine = /[\n\r]/.test(run.command ?? "") ? JSON.stringify(run.command) : run.command;
-    logger.info(`running job ${settings.id} as run ${run.counter} on node ${settings.node}: ${commandLine}`);
-    // The start record is written while the command starts, so that it adds no latency.
-    const startRecorded = store.recordStart(run, claim.abandoned).catch((error) => {
-        logger.warn(`could not record the start of run ${run.counter}: ${(0,errors/* messageOf */.bD)(error)}`);
-    });
-    const heartbeat = startHeartbeat(context, token);
-    const outputLog = context.openOutputLog ? await context.openOutputLog(run) : undefined;
-    const onOutput = outputLog
-        ? (chunk, stream) => {
-            context.onOutput?.(chunk, stream);
-            outputLog.write(chunk, stream);
-        }
-        : context.onOutput;
-    // job.ts loads node:child_process, which only the winner needs, so a contender that skips exits without loading it.
-    const { runJob } = await __nccwpck_require__.e(/* import() */ 228).then(__nccwpck_require__.bind(__nccwpck_require__, 7228));
-    const outcome = await runJob({
-        command: settings.command,
-        env: {
-            ...(context.env ?? process.env),
-            RUNJOP_ID: settings.id,
-            RUNJOP_COUNTER: String(run.counter),
-            RUNJOP_NODE: settings.node,
-        },
-        cwd: settings.workingDirectory,
-        timeoutMs: settings.timeoutSeconds === undefined ? undefined : settings.timeoutSeconds * 1000,
-        killGraceMs: settings.killGraceSeconds * 1000,
-        onOutput,
-        logger,
-    });
-    // The lease is held until the log is stored, so that the next run cannot start before it.
-    const logResult = outputLog ? await outputLog.finish(outcome) : {};
-    heartbeat.stop();
-    await startRecorded;
-    if (logResult.url !== undefined)
-        outcome.logUrl = logResult.url;
-    if (logResult.error !== undefined)
-        outcome.logError = logResult.error;
-    const seconds = (outcome.durationMs / 1000).toFixed(1);
-    const reason = `ran job ${settings.id} as run ${run.counter}: ${outcome.state}, exit status ${outcome.exitCode}, ${seconds} s`;
-    try {
-        await store.recordOutcome(run, outcome);
-        logger.info(reason);
-    }
-    catch (error) {
-        // The command's status is kept whatever happens to the record.
-        logger.error(`could not record the outcome of run ${run.counter} (${outcome.state}, exit status ${outcome.exitCode}): ${(0,errors/* messageOf */.bD)(error)}`);
-    }
-    return { executed: true, counter: run.counter, exitCode: outcome.exitCode, outcome, reason, ...(outcome.logUrl ? { logUrl: outcome.logUrl } : {}) };
-}
-/** Renews the lease every third of its length while the command runs. */
-function startHeartbeat(context, token) {
-    const { settings, store, logger } = context;
-    const leaseMs = settings.leaseSeconds * 1000;
-    let lost = false;
-    let failures = 0;
-    const timer = setInterval(() => {
-        store
-            .extendLease(settings.id, token, Date.now() + leaseMs)
-            .then((held) => {
-            if (!held && !lost) {
-                lost = true;
-                logger.warn(`lease of job ${settings.id} was taken by another contender; the command keeps running`);
-            }
-        })
-            .then(() => {
-            if (failures > 0)
-                logger.info(`renewed the lease of job ${settings.id} after ${failures} failed attempts`);
-            failures = 0;
-        })
-            .catch((error) => {
-            // One warning per streak of failures, so that a store that stays down does not flood the log.
-            if (failures++ === 0)
-                logger.warn(`could not renew the lease of job ${settings.id}: ${(0,errors/* messageOf */.bD)(error)}`);
-        });
-    }, Math.max(1000, Math.floor(leaseMs / 3)));
-    timer.unref();
-    return { stop: () => clearInterval(timer) };
-}
-
+// EXTERNAL MODULE: ./src/runner.ts + 1 modules
+var runner = __nccwpck_require__(8447);
 ;// CONCATENATED MODULE: ./src/store/open.ts
 /**
  * Opens the configured store. Each store's module is imported only when used, so that the
@@ -42935,10 +43005,14 @@ async function open_openStore(settings, logger) {
     return new DynamoStore({ ...settings, logger });
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/schedule.ts
+var schedule = __nccwpck_require__(6318);
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __nccwpck_require__(8750);
 ;// CONCATENATED MODULE: ./src/upload/settings.ts
@@ -43115,7 +43189,7 @@ function retryIdentity(env) {
 function scheduleFromInputs(input, env) {
     const given = input("schedule");
     if (given !== "")
-        return validateSchedule("input schedule", given);
+        return (0,schedule/* validateSchedule */.O9)("input schedule", given);
     if (env.GITHUB_EVENT_NAME !== "schedule")
         return undefined;
     const path = env.GITHUB_EVENT_PATH;
@@ -43131,7 +43205,7 @@ function scheduleFromInputs(input, env) {
     if (typeof expression !== "string") {
         throw new errors/* UsageError */.eb(`the schedule event payload at ${path} has no cron expression in its schedule field; set input schedule`);
     }
-    return validateSchedule("schedule in the event payload", expression);
+    return (0,schedule/* validateSchedule */.O9)("schedule in the event payload", expression);
 }
 function shellCommand(shell, script) {
     const name = shell === "" ? actionDefaults.shell : shell;
@@ -43180,6 +43254,8 @@ class logger_ActionLogger {
     }
 }
 
+// EXTERNAL MODULE: ./src/store/types.ts
+var types = __nccwpck_require__(7940);
 ;// CONCATENATED MODULE: ./src/action/summary.ts
 
 
@@ -43342,7 +43418,7 @@ async function runMain() {
         if (action.mode === "run") {
             // With an s3 input the output is copied to the step log and streamed to the S3 object.
             const output = action.settings.s3 ? await s3Output(action.settings, logger) : {};
-            const result = await reserveAndRun({ settings: action.settings, store, logger, readMissingHolder: true, ...output });
+            const result = await (0,runner/* reserveAndRun */.$X)({ settings: action.settings, store, logger, readMissingHolder: true, ...output });
             setOutputs(result, settings.node);
             await summary_writeSummary(store, summaryFacts(settings.id, result, settings.node), logger);
             if (result.executed && result.exitCode !== 0) {
@@ -43351,7 +43427,7 @@ async function runMain() {
             }
             return;
         }
-        const claim = await reserveOnly({ settings, store, logger, readMissingHolder: true });
+        const claim = await (0,runner/* reserveOnly */.Lp)({ settings, store, logger, readMissingHolder: true });
         if (!claim.won) {
             setOutputs(claim.result, settings.node);
             await summary_writeSummary(store, summaryFacts(settings.id, claim.result, settings.node), logger);

@@ -46,6 +46,8 @@ export const runOptions: OptionSpec[] = [
   { name: "timeout", type: "string", value: "S", help: "stop the command after S seconds and record it as timed out" },
   { name: "lease", type: "string", value: "S", help: `seconds a run's lease lasts without a heartbeat (default ${defaults.leaseSeconds})` },
   { name: "allow-overlap", type: "boolean", help: "let the next range start while a run that outlasted its range still runs" },
+  { name: "standby", type: "boolean", help: "when another host holds the job, watch it and take over its run if it dies before finishing" },
+  { name: "standby-max", type: "string", value: "S", help: "seconds a --standby contender watches the holder before it exits 0 (default: the range)" },
   { name: "s3", type: "string", value: "s3://BUCKET[/PREFIX]", help: "also stream the command's output to one S3 object per run, under PREFIX" },
   { name: "s3-sse", type: "string", value: "ALG", help: "server-side encryption of the S3 object: AES256 or aws:kms (default: the bucket's setting)" },
   { name: "s3-kms-key-id", type: "string", value: "ID", help: "KMS key for --s3-sse aws:kms (default: the AWS managed key aws/s3)" },
@@ -160,9 +162,12 @@ export function runSettingsFromArgs(values: ParsedValues, positionals: string[],
   const node = stringValue(values, "node");
   const historyDays = stringValue(values, "history-days");
   const schedule = stringValue(values, "schedule");
+  const standbyMax = stringValue(values, "standby-max");
+  if (standbyMax !== undefined && values.standby !== true) throw new UsageError("--standby-max needs --standby: add --standby, or drop --standby-max");
+  const rangeSeconds = range === undefined ? defaults.rangeSeconds : parseSeconds("--range", range);
   return {
     id,
-    rangeSeconds: range === undefined ? defaults.rangeSeconds : parseSeconds("--range", range),
+    rangeSeconds,
     node: node === undefined ? defaultNode() : validateNode("--node", node),
     store: storeFromValues(values),
     command: buildCommand(positionals, afterTerminator),
@@ -178,6 +183,7 @@ export function runSettingsFromArgs(values: ParsedValues, positionals: string[],
       endpointUrl: stringValue(values, "s3-endpoint-url"),
     }),
     ...(schedule === undefined ? {} : { schedule: validateSchedule("--schedule", schedule) }),
+    ...(values.standby === true ? { standby: { maxSeconds: standbyMax === undefined ? rangeSeconds : parseSeconds("--standby-max", standbyMax) } } : {}),
   };
 }
 

@@ -20,21 +20,28 @@ import { initializeTable, releaseJob, scanHeadItems, tableDefinition, TableSetup
 import type { InitResult, ReleaseRequest, ReleaseResult } from "./types.js";
 import { retryableStates } from "./rules.js";
 import { checkOffset, StoreClock } from "./clock.js";
-import { formatUtc, type Head, type Outcome, type Reservation, type ReserveRequest, type RunRecord, type RunState, type Store } from "./types.js";
+import { formatUtc, type Head, type Outcome, type Reservation, type ReserveRequest, type RunRecord, type RunState, type Store, type TakeoverRequest } from "./types.js";
 
 type Item = Record<string, AttributeValue>;
 
 /** A reservation with the head as it was before a won write: null when there was none, undefined when unknown. */
 type ReservationWithPrevious = Reservation & { previousItem?: Item | null };
 
-/** Request limits that bound how long an unreachable or silent endpoint can hold runjop. */
+/**
+ * Request limits that bound how long an unreachable or silent endpoint can hold runjop: about
+ * 3 x 8 s, the backoff, then one 5 s check whether the write landed, so under 30 s in all.
+ * The request timeout also counts time the process waits for the CPU, so it is kept long
+ * enough for a host overloaded by hundreds of processes, with fewer attempts in exchange.
+ */
 export const requestLimits = {
   /** Milliseconds to open a TCP connection. */
   connectionTimeoutMs: 3000,
   /** Milliseconds a request may wait for its response. */
-  requestTimeoutMs: 5000,
+  requestTimeoutMs: 8000,
   /** Attempts per request, including the first, with the SDK's jittered exponential backoff. */
-  maxAttempts: 4,
+  maxAttempts: 3,
+  /** Milliseconds of the one GetItem that checks whether a write whose attempts all failed landed anyway. */
+  landedCheckTimeoutMs: 5000,
 };
 
 export interface DynamoStoreOptions {
@@ -202,7 +209,7 @@ export class DynamoStore implements Store {
     const cause = describeAwsError(error);
     if (isNetworkOrServerError(error)) {
       try {
-        const item = await this.getHeadItem(request.jobId, AbortSignal.timeout(requestLimits.requestTimeoutMs));
+        const item = await this.getHeadItem(request.jobId, AbortSignal.timeout(requestLimits.landedCheckTimeoutMs));
         const head = item ? headFromItem(item) : undefined;
         if (head && head.token === request.token) {
           this.options.logger.warn(`reservation response failed (${cause}), but the write landed; running`);
@@ -213,6 +220,50 @@ export class DynamoStore implements Store {
       }
     }
     throw new ReserveError(`could not reserve job ${request.jobId} in ${this.description}: ${cause}`, { cause: error });
+  }
+
+  /**
+   * Takes over a dead run with one UpdateItem whose condition is canTakeOver() in rules.ts. A
+   * failed condition means another standby took over or the run finished, unless an earlier
+   * attempt of this very request landed: that is checked by one GetItem, as for reservations.
+   */
+  async takeOver(request: TakeoverRequest): Promise<Reservation> {
+    const won: Reservation = { won: true, counter: request.holder.counter + 1, abandoned: request.holder, attempts: 1 };
+    try {
+      const output = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: headKey(request.jobId),
+          UpdateExpression: "SET #last = #last + :one, #node = :node, #token = :token, #time = :time, #start = :now, #lease = :lease, #state = :running",
+          ConditionExpression: "#token = :dead AND #state = :running AND #lease < :now",
+          ExpressionAttributeNames: { "#last": "last_counter", "#node": "node", "#token": "token", "#time": "time", "#start": "start_ms", "#lease": "lease_until_ms", "#state": "state" },
+          ExpressionAttributeValues: {
+            ":one": { N: "1" },
+            ":node": { S: request.node },
+            ":token": { S: request.token },
+            ":dead": { S: request.holder.token },
+            ":time": { S: formatUtc(request.nowMs) },
+            ":now": { N: String(request.nowMs) },
+            ":lease": { N: String(request.nowMs + request.leaseMs) },
+            ":running": { S: "running" },
+          },
+          ReturnValues: "ALL_OLD",
+        }),
+      );
+      const previous = output.Attributes ? headFromItem(output.Attributes) : request.holder;
+      return { ...won, counter: previous.counter + 1, abandoned: previous, attempts: output.$metadata.attempts ?? 1 };
+    } catch (error) {
+      const conditionFailed = error instanceof ConditionalCheckFailedException;
+      const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+      if (conditionFailed && attempts === 1) return { won: false, attempts };
+      if (!conditionFailed && !isNetworkOrServerError(error)) throw new Error(describeAwsError(error), { cause: error });
+      // An earlier attempt may have landed with its response lost: the head then carries this token.
+      const item = await this.getHeadItem(request.jobId, AbortSignal.timeout(requestLimits.landedCheckTimeoutMs));
+      const head = item ? headFromItem(item) : undefined;
+      if (head?.token === request.token) return { ...won, counter: head.counter, attempts: attempts + 1 };
+      if (conditionFailed) return { won: false, holder: head, attempts: attempts + 1 };
+      throw new Error(describeAwsError(error), { cause: error });
+    }
   }
 
   async recordStart(run: RunRecord, abandoned?: Head): Promise<void> {

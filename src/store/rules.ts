@@ -1,4 +1,4 @@
-import type { Head, ReserveRequest, RunState } from "./types.js";
+import type { Head, ReserveRequest, RunState, TakeoverRequest } from "./types.js";
 
 /** States after which a later attempt of the same retry identity may run the job again. */
 export const retryableStates: readonly RunState[] = ["failed", "interrupted", "timed_out"];
@@ -38,4 +38,13 @@ function isRetryOf(head: Head, request: ReserveRequest): boolean {
   if (head.retry.key !== retry.key || head.retry.attempt >= retry.attempt) return false;
   if (head.state === "running") return head.leaseUntilMs < request.nowMs;
   return retryableStates.includes(head.state);
+}
+
+/**
+ * Checks the takeover rule: a standby may take over the head only while it carries the dead run's
+ * token, is still running and its lease lapsed on the standby's clock. A run that finished, in
+ * any state, is never taken over. The DynamoDB store writes the same rule as a ConditionExpression.
+ */
+export function canTakeOver(head: Head, request: TakeoverRequest): boolean {
+  return head.token === request.holder.token && head.state === "running" && head.leaseUntilMs < request.nowMs;
 }

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { messageOf, UsageError } from "../errors.js";
-import { isReservable } from "./rules.js";
+import { canTakeOver, isReservable } from "./rules.js";
 import { deleteExpiredRuns, releaseHead } from "./sqlite-admin.js";
-import type { Head, InitResult, Outcome, ReleaseRequest, ReleaseResult, Reservation, ReserveRequest, RunRecord, RunState, Store } from "./types.js";
+import type { Head, InitResult, Outcome, ReleaseRequest, ReleaseResult, Reservation, ReserveRequest, RunRecord, RunState, Store, TakeoverRequest } from "./types.js";
 
 const schema = `
 CREATE TABLE IF NOT EXISTS heads (
@@ -122,6 +122,29 @@ export class SqliteStore implements Store {
         });
       const abandoned = head && head.state === "running" ? head : undefined;
       return { won: true, counter, abandoned, attempts: 1 };
+    });
+  }
+
+  async takeOver(request: TakeoverRequest): Promise<Reservation> {
+    return this.transaction(() => {
+      const head = this.readHeadSync(request.jobId);
+      if (!head || !canTakeOver(head, request)) return { won: false, holder: head, attempts: 1 };
+      const counter = head.counter + 1;
+      this.db
+        .prepare(
+          `UPDATE heads SET counter = $counter, node = $node, token = $token, start_ms = $start,
+             lease_until_ms = $lease, state = 'running'
+           WHERE job_id = $job`,
+        )
+        .run({
+          $job: request.jobId,
+          $counter: counter,
+          $node: request.node,
+          $token: request.token,
+          $start: request.nowMs,
+          $lease: request.nowMs + request.leaseMs,
+        });
+      return { won: true, counter, abandoned: head, attempts: 1 };
     });
   }
 

@@ -92,6 +92,21 @@ export interface ReserveRequest {
   retry?: RetryIdentity;
 }
 
+/**
+ * A standby's request to take over a run whose holder died: it succeeds only while the head
+ * still carries the dead run's token, is running, and its lease has lapsed.
+ */
+export interface TakeoverRequest {
+  jobId: string;
+  /** The dead run's head as the standby last read it. */
+  holder: Head;
+  node: string;
+  /** Random per invocation, as in ReserveRequest. */
+  token: string;
+  nowMs: number;
+  leaseMs: number;
+}
+
 export type Reservation =
   | {
       won: true;
@@ -128,6 +143,8 @@ export interface Store {
   reserve(request: ReserveRequest): Promise<Reservation>;
   /** Writes the run's log item, and marks an abandoned previous run as such. */
   recordStart(run: RunRecord, abandoned?: Head): Promise<void>;
+  /** Takes over a running head whose lease lapsed, with one atomic conditional write; `abandoned` is the dead run. */
+  takeOver(request: TakeoverRequest): Promise<Reservation>;
   /** Moves the lease end forward; returns false when the head no longer carries this token. */
   extendLease(jobId: string, token: string, leaseUntilMs: number): Promise<boolean>;
   /** Writes the outcome to the run's item and releases the head's lease. */
