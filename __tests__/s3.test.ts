@@ -233,9 +233,13 @@ describe("runjop --s3", () => {
     let aborts = 0;
     s3.intercept = (request, response) => {
       if (request.method === "PUT" && /[?&]partNumber=2(&|$)/.test(request.url ?? "")) {
-        response.writeHead(403, { "content-type": "application/xml" });
-        response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+        // The response follows the whole body: a response sent while the client still writes the
+        // part makes its socket fail with EPIPE or with the 403, whichever comes first.
         request.resume();
+        request.on("end", () => {
+          response.writeHead(403, { "content-type": "application/xml" });
+          response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+        });
         return true;
       }
       if (request.method === "DELETE" && /[?&]uploadId=/.test(request.url ?? "")) {
