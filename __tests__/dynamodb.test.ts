@@ -92,6 +92,21 @@ describe("runjop on DynamoDB", () => {
     ]);
   });
 
+  test("slow table creation is not a late answer", async () => {
+    // The new table takes 2.5 s to become ACTIVE, longer than the 1 s range.
+    const slow = await startDynalite({ createTableMs: 2500 });
+    try {
+      const result = await runCli(["--table", "slow-create", "--endpoint-url", slow.url, "--id", "first", "--range", "1", "echo ran"], {
+        env: cliEnv(awsTestEnv()),
+      });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe("ran\n");
+      expect(result.stderr).toContain("table slow-create created");
+    } finally {
+      await slow.close();
+    }
+  });
+
   test("ten hosts creating the table at once all use it", async () => {
     const env = cliEnv(awsTestEnv());
     const out = tempDir();

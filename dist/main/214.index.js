@@ -359,8 +359,11 @@ class DynamoStore {
             if (!(error instanceof dist_cjs/* ResourceNotFoundException */.lBX))
                 throw error;
             this.options.logger.info(`table ${this.table} not found; creating it`);
+            const setupStarted = performance.now();
             await this.ensureTable();
-            return await this.reserveOnce(request);
+            const tableSetupMs = performance.now() - setupStarted;
+            const reservation = await this.reserveOnce(request);
+            return reservation.won ? { ...reservation, tableSetupMs } : reservation;
         }
     }
     /**

@@ -115,6 +115,8 @@ export type Reservation =
       abandoned?: Head;
       /** Requests the decision took, including retries. */
       attempts: number;
+      /** Milliseconds spent creating a missing table and waiting for it, before the deciding write. */
+      tableSetupMs?: number;
     }
   | {
       won: false;
