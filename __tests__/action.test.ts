@@ -17,7 +17,11 @@ beforeAll(async () => {
   dynamo = await startDynalite();
   sameClock = await startFaultProxy(dynamo.url);
   sameClock.dateFromSigningTime = true;
-  client = new DynamoDBClient({ endpoint: dynamo.url, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  client = new DynamoDBClient({
+    endpoint: dynamo.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
 });
 
 afterAll(async () => {
@@ -86,7 +90,9 @@ describe("action in run mode", () => {
       expect(loser.outputs.node).toBe(winner.outputs.node);
       expect(loser.outputs.counter).toBe("1");
       expect(loser.outputs["exit-code"]).toBeUndefined();
-      expect(loser.outputs.reason).toMatch(/^skipped job race: node \S+ holds it with run 1, started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+      expect(loser.outputs.reason).toMatch(
+        /^skipped job race: node \S+ holds it with run 1, started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/,
+      );
       expect(loser.stdout.split("\n").filter((line) => line.startsWith("runjop: skipped job race"))).toHaveLength(1);
       expect(loser.summary).toContain("skipped job race");
     }
@@ -134,8 +140,14 @@ describe("action in run mode", () => {
   test("force runs within the range and is recorded", async () => {
     const env = { ...awsTestEnv(), ...githubEnv("org/alpha", "300") };
     const first = await runAction("main", { inputs: { ...storeInputs("forced"), run: "true" }, env });
-    const skipped = await runAction("main", { inputs: { ...storeInputs("forced"), run: "true" }, env: { ...env, GITHUB_RUN_ID: "301" } });
-    const forced = await runAction("main", { inputs: { ...storeInputs("forced"), run: "true", force: "true" }, env: { ...env, GITHUB_RUN_ID: "302" } });
+    const skipped = await runAction("main", {
+      inputs: { ...storeInputs("forced"), run: "true" },
+      env: { ...env, GITHUB_RUN_ID: "301" },
+    });
+    const forced = await runAction("main", {
+      inputs: { ...storeInputs("forced"), run: "true", force: "true" },
+      env: { ...env, GITHUB_RUN_ID: "302" },
+    });
     expect(first.outputs.executed).toBe("true");
     expect(skipped.outputs.executed).toBe("false");
     expect(forced.outputs.executed).toBe("true");
@@ -151,7 +163,12 @@ describe("action on schedule events", () => {
   const run = (repository: string, fakeTime: string, out: string) =>
     runAction("main", {
       inputs: { ...storeInputs("nightly"), run: `echo "$RUNJOP_COUNTER $RUNJOP_NODE" >> ${out}`, range: "60" },
-      env: { ...awsTestEnv(), ...githubEnv(repository, String(Date.parse(fakeTime.replace(" ", "T") + "Z")), "1", { GITHUB_EVENT_NAME: "schedule" }) },
+      env: {
+        ...awsTestEnv(),
+        ...githubEnv(repository, String(Date.parse(fakeTime.replace(" ", "T") + "Z")), "1", {
+          GITHUB_EVENT_NAME: "schedule",
+        }),
+      },
       event: everyQuarterHour,
       fakeTime,
     });
@@ -188,8 +205,16 @@ describe("action on schedule events", () => {
 
   test("schedule input works on other events", async () => {
     const inputs = { ...storeInputs("dispatch-schedule"), run: "true", schedule: "0 3 * * *" };
-    const first = await runAction("main", { inputs, env: { ...awsTestEnv(), ...githubEnv("org/alpha", "400") }, fakeTime: "2026-12-04 03:20:00" });
-    const second = await runAction("main", { inputs, env: { ...awsTestEnv(), ...githubEnv("org/beta", "401") }, fakeTime: "2026-12-04 09:00:00" });
+    const first = await runAction("main", {
+      inputs,
+      env: { ...awsTestEnv(), ...githubEnv("org/alpha", "400") },
+      fakeTime: "2026-12-04 03:20:00",
+    });
+    const second = await runAction("main", {
+      inputs,
+      env: { ...awsTestEnv(), ...githubEnv("org/beta", "401") },
+      fakeTime: "2026-12-04 09:00:00",
+    });
     expect(first.outputs.executed).toBe("true");
     expect(second.outputs.executed).toBe("false");
     expect(second.outputs.reason).toContain("for the occurrence of 2026-12-04 03:00:00 UTC (0 3 * * *)");
@@ -210,11 +235,19 @@ describe("action in gate mode", () => {
     expect(Object.keys(loser.state)).toEqual([]);
     expect((await items("gate")).get(1)?.state.S).toBe("running");
 
-    const loserPost = await runAction("post", { inputs, env: { ...awsTestEnv(), ...githubEnv("org/beta", "501") }, state: loser.state });
+    const loserPost = await runAction("post", {
+      inputs,
+      env: { ...awsTestEnv(), ...githubEnv("org/beta", "501") },
+      state: loser.state,
+    });
     expect(loserPost.code).toBe(0);
     expect((await items("gate")).get(1)?.state.S).toBe("running");
 
-    const winnerPost = await runAction("post", { inputs, env: { ...awsTestEnv(), ...githubEnv("org/alpha", "500") }, state: winner.state });
+    const winnerPost = await runAction("post", {
+      inputs,
+      env: { ...awsTestEnv(), ...githubEnv("org/alpha", "500") },
+      state: winner.state,
+    });
     expect(winnerPost.code).toBe(0);
     expect(winnerPost.stdout).toContain("recorded run 1 of job gate as completed");
     const log = await items("gate");
@@ -228,19 +261,33 @@ describe("action in gate mode", () => {
   test("failed attempt may be retried by the same workflow run", async () => {
     const inputs = storeInputs("retry");
     const first = await runAction("main", { inputs, env: { ...awsTestEnv(), ...githubEnv("org/alpha", "600") } });
-    await runAction("post", { inputs, env: { ...awsTestEnv(), ...githubEnv("org/alpha", "600"), RUNJOP_OUTCOME: "failure" }, state: first.state });
+    await runAction("post", {
+      inputs,
+      env: { ...awsTestEnv(), ...githubEnv("org/alpha", "600"), RUNJOP_OUTCOME: "failure" },
+      state: first.state,
+    });
     expect((await items("retry")).get(1)?.state.S).toBe("failed");
 
     // Another job of the same attempt (a matrix) and another repository's run still skip.
-    const sameAttempt = await runAction("main", { inputs, env: { ...awsTestEnv(), ...githubEnv("org/alpha", "600", "1") } });
-    const otherRun = await runAction("main", { inputs, env: { ...awsTestEnv(), ...githubEnv("org/beta", "601", "2") } });
+    const sameAttempt = await runAction("main", {
+      inputs,
+      env: { ...awsTestEnv(), ...githubEnv("org/alpha", "600", "1") },
+    });
+    const otherRun = await runAction("main", {
+      inputs,
+      env: { ...awsTestEnv(), ...githubEnv("org/beta", "601", "2") },
+    });
     const retry = await runAction("main", { inputs, env: { ...awsTestEnv(), ...githubEnv("org/alpha", "600", "2") } });
     expect(sameAttempt.outputs.executed).toBe("false");
     expect(otherRun.outputs.executed).toBe("false");
     expect(retry.outputs.executed).toBe("true");
     expect(retry.outputs.counter).toBe("2");
 
-    await runAction("post", { inputs, env: { ...awsTestEnv(), ...githubEnv("org/alpha", "600", "2"), RUNJOP_OUTCOME: "success" }, state: retry.state });
+    await runAction("post", {
+      inputs,
+      env: { ...awsTestEnv(), ...githubEnv("org/alpha", "600", "2"), RUNJOP_OUTCOME: "success" },
+      state: retry.state,
+    });
     const log = await items("retry");
     expect(log.get(2)?.state.S).toBe("succeeded");
     expect(log.get(2)?.exit_code.N).toBe("0");
@@ -255,11 +302,26 @@ describe("action rejects bad input", () => {
     ["zero range", { range: "0" }, {}, /^::error::invalid input range '0': expected a whole number of seconds/],
     ["unknown shell", { shell: "fish" }, {}, /^::error::invalid input shell 'fish': expected one of bash, sh, python$/],
     ["short table name", { table: "ab" }, {}, /^::error::invalid input table 'ab'/],
-    ["endpoint that is no URL", { "endpoint-url": "localhost:8000" }, {}, /^::error::invalid input endpoint-url 'localhost:8000'/],
+    [
+      "endpoint that is no URL",
+      { "endpoint-url": "localhost:8000" },
+      {},
+      /^::error::invalid input endpoint-url 'localhost:8000'/,
+    ],
     ["force that is no boolean", { force: "yes" }, {}, /^::error::invalid input force 'yes': expected true or false$/],
     ["invalid schedule", { schedule: "61 * * * *" }, {}, /^::error::invalid input schedule '61 \* \* \* \*'/],
-    ["missing working directory", { "working-directory": "/nonexistent/folder" }, {}, /^::error::invalid input working-directory '\/nonexistent\/folder'/],
-    ["schedule event without expression", {}, { GITHUB_EVENT_NAME: "schedule" }, /^::error::the schedule event payload at \S+ has no cron expression/],
+    [
+      "missing working directory",
+      { "working-directory": "/nonexistent/folder" },
+      {},
+      /^::error::invalid input working-directory '\/nonexistent\/folder'/,
+    ],
+    [
+      "schedule event without expression",
+      {},
+      { GITHUB_EVENT_NAME: "schedule" },
+      /^::error::the schedule event payload at \S+ has no cron expression/,
+    ],
   ];
 
   test.each(cases)("%s", async (_name, inputs, env, message) => {
@@ -287,7 +349,9 @@ describe("action with an s3 input", () => {
       });
       expect(result.code).toBe(0);
       expect(result.stdout).toContain("uploaded line");
-      expect(result.outputs["log-url"]).toMatch(/^s3:\/\/action-logs\/ci\/action-s3-upload-\d{8}-\d{6}-org_logs_700\.1_runner-logs\.log$/);
+      expect(result.outputs["log-url"]).toMatch(
+        /^s3:\/\/action-logs\/ci\/action-s3-upload-\d{8}-\d{6}-org_logs_700\.1_runner-logs\.log$/,
+      );
       const key = result.outputs["log-url"].replace("s3://action-logs/", "");
       const object = await fetch(`${s3.url}/action-logs/${key}`);
       expect(object.status).toBe(200);
@@ -305,6 +369,8 @@ describe("action with an s3 input", () => {
       env: { ...awsTestEnv(), ...githubEnv("org/logs", "701") },
     });
     expect(result.code).toBe(1);
-    expect(errorLines(result)).toEqual(["::error::input s3 needs input run: without run the action only reserves the job (gate mode)"]);
+    expect(errorLines(result)).toEqual([
+      "::error::input s3 needs input run: without run the action only reserves the job (gate mode)",
+    ]);
   });
 });

@@ -20,7 +20,9 @@ describe("runjop on the embedded store", () => {
     expect(first.stdout).toBe("first\n");
     expect(second.code).toBe(0);
     expect(second.stdout).toBe("");
-    expect(second.stderr).toMatch(/skipped job twice: node \S+ holds it with run 1, started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(succeeded\)/);
+    expect(second.stderr).toMatch(
+      /skipped job twice: node \S+ holds it with run 1, started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(succeeded\)/,
+    );
   });
 
   test("runs again once the range has passed", async () => {
@@ -33,7 +35,13 @@ describe("runjop on the embedded store", () => {
   });
 
   test("hands RUNJOP_ID, RUNJOP_COUNTER and RUNJOP_NODE to the command", async () => {
-    const result = await runCli(["--id", "env-job", "--node", "host-a", 'echo "$RUNJOP_ID $RUNJOP_COUNTER $RUNJOP_NODE"']);
+    const result = await runCli([
+      "--id",
+      "env-job",
+      "--node",
+      "host-a",
+      'echo "$RUNJOP_ID $RUNJOP_COUNTER $RUNJOP_NODE"',
+    ]);
     expect(result.stdout).toBe("env-job 1 host-a\n");
   });
 
@@ -98,7 +106,11 @@ describe("runjop on the embedded store", () => {
     await runCli(["--id", "logged", "--log", log, "true"], { env });
     const lines = readFileSync(log, "utf8").trim().split("\n");
     expect(lines[0]).toBe("earlier line");
-    expect(lines.some((line) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO \[logged\] running job logged as run 1/.test(line))).toBe(true);
+    expect(
+      lines.some((line) =>
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO \[logged\] running job logged as run 1/.test(line),
+      ),
+    ).toBe(true);
     expect(lines.some((line) => /INFO \[logged\] skipped job logged/.test(line))).toBe(true);
     expect(lines.some((line) => line.includes("using embedded store"))).toBe(true);
   });
@@ -128,7 +140,9 @@ describe("runjop on the embedded store", () => {
     const path = join(tempDir(), "absent.sqlite");
     const result = await runCli(["history", "--store-path", path]);
     expect(result.code).toBe(75);
-    expect(result.stderr).toBe(`runjop: error: embedded store ${path} not found: no job has run with it; check --store-path, or create it with 'runjop init'\n`);
+    expect(result.stderr).toBe(
+      `runjop: error: embedded store ${path} not found: no job has run with it; check --store-path, or create it with 'runjop init'\n`,
+    );
     expect(existsSync(path)).toBe(false);
   });
 
@@ -158,21 +172,53 @@ describe("runjop rejects bad input", () => {
     ["zero range", ["--id", "job", "--range", "0", "CMD"], /invalid --range '0'/],
     ["negative range", ["--id", "job", "--range=-5", "CMD"], /invalid --range '-5'/],
     ["fractional range", ["--id", "job", "--range", "1.5", "CMD"], /invalid --range '1.5'/],
-    ["non-numeric range", ["--id", "job", "--range", "soon", "CMD"], /invalid --range 'soon': expected a whole number of seconds/],
-    ["id over 2048 bytes", ["--id", "é".repeat(1025), "CMD"], /invalid --id: 2050 bytes is longer than DynamoDB's 2048-byte key limit/],
+    [
+      "non-numeric range",
+      ["--id", "job", "--range", "soon", "CMD"],
+      /invalid --range 'soon': expected a whole number of seconds/,
+    ],
+    [
+      "id over 2048 bytes",
+      ["--id", "é".repeat(1025), "CMD"],
+      /invalid --id: 2050 bytes is longer than DynamoDB's 2048-byte key limit/,
+    ],
     ["id with a newline", ["--id", "a\nb", "CMD"], /invalid --id "a\\nb": control characters/],
-    ["short table name", ["--id", "job", "--table", "ab", "CMD"], /invalid --table 'ab': DynamoDB table names are 3 to 255 characters/],
+    [
+      "short table name",
+      ["--id", "job", "--table", "ab", "CMD"],
+      /invalid --table 'ab': DynamoDB table names are 3 to 255 characters/,
+    ],
     ["table name with a space", ["--id", "job", "--table", "my table", "CMD"], /invalid --table 'my table'/],
-    ["endpoint that is no URL", ["--id", "job", "--table", "tbl", "--endpoint-url", "localhost:8000", "CMD"], /invalid --endpoint-url 'localhost:8000': expected an http/],
+    [
+      "endpoint that is no URL",
+      ["--id", "job", "--table", "tbl", "--endpoint-url", "localhost:8000", "CMD"],
+      /invalid --endpoint-url 'localhost:8000': expected an http/,
+    ],
     ["region without table", ["--id", "job", "--region", "eu-west-1", "CMD"], /--region needs --table/],
     ["unknown option", ["--id", "job", "--rnage", "10", "CMD"], /unknown option '--rnage'/],
     ["misspelled subcommand", ["stauts", "--id", "job", "CMD"], /unknown subcommand 'stauts'; did you mean 'status'\?/],
-    ["dash-leading range", ["--id", "job", "--range", "-1", "CMD"], /missing value for --range: write a value that starts with '-' as --range=VALUE/],
+    [
+      "dash-leading range",
+      ["--id", "job", "--range", "-1", "CMD"],
+      /missing value for --range: write a value that starts with '-' as --range=VALUE/,
+    ],
     ["option without value", ["--id", "job", "CMD", "--range"], /missing value for --range/],
     // /proc rejects new folders even for root, which tests here run as.
-    ["unwritable store folder", ["--id", "job", "--store-path", "/proc/self/runjop/s.sqlite", "CMD"], /cannot create the folder of the embedded store \/proc\/self\/runjop\/s.sqlite/],
-    ["store path under a file", ["--id", "job", "--store-path", join(badDir, "plain-file", "s.sqlite"), "CMD"], /cannot create the folder of the embedded store .*plain-file/],
-    ["store that is not SQLite", ["--id", "job", "--store-path", notSqlite, "CMD"], /cannot open the embedded store .*not-sqlite: file is not a database/],
+    [
+      "unwritable store folder",
+      ["--id", "job", "--store-path", "/proc/self/runjop/s.sqlite", "CMD"],
+      /cannot create the folder of the embedded store \/proc\/self\/runjop\/s.sqlite/,
+    ],
+    [
+      "store path under a file",
+      ["--id", "job", "--store-path", join(badDir, "plain-file", "s.sqlite"), "CMD"],
+      /cannot create the folder of the embedded store .*plain-file/,
+    ],
+    [
+      "store that is not SQLite",
+      ["--id", "job", "--store-path", notSqlite, "CMD"],
+      /cannot open the embedded store .*not-sqlite: file is not a database/,
+    ],
   ];
 
   test.each(cases)("%s", async (_name, args, message) => {

@@ -18,7 +18,9 @@ beforeAll(async () => {
   dynamo = await startDynalite();
   proxy = await startFaultProxy(dynamo.url);
   client = tableClient(dynamo.url);
-  const setup = await runCli(["--table", table, "--endpoint-url", dynamo.url, "--id", "setup", "true"], { env: cliEnv(awsTestEnv()) });
+  const setup = await runCli(["--table", table, "--endpoint-url", dynamo.url, "--id", "setup", "true"], {
+    env: cliEnv(awsTestEnv()),
+  });
   expect(setup.code).toBe(0);
 });
 
@@ -34,12 +36,17 @@ afterAll(async () => {
 function skewedEnv(offsetSeconds: number): NodeJS.ProcessEnv {
   if (offsetSeconds === 0) return cliEnv(awsTestEnv());
   const sign = offsetSeconds > 0 ? "+" : "";
-  return cliEnv(awsTestEnv({ LD_PRELOAD: libfaketime, FAKETIME: `${sign}${offsetSeconds}s`, FAKETIME_DONT_FAKE_MONOTONIC: "1" }));
+  return cliEnv(
+    awsTestEnv({ LD_PRELOAD: libfaketime, FAKETIME: `${sign}${offsetSeconds}s`, FAKETIME_DONT_FAKE_MONOTONIC: "1" }),
+  );
 }
 
 async function contend(id: string, node: string, offsetSeconds: number, extra: string[] = [], endpoint = dynamo.url) {
   const marker = join(tempDir(), "ran");
-  const result = await runCli(["--table", table, "--endpoint-url", endpoint, "--id", id, "--node", node, ...extra, `touch ${marker}`], { env: skewedEnv(offsetSeconds) });
+  const result = await runCli(
+    ["--table", table, "--endpoint-url", endpoint, "--id", id, "--node", node, ...extra, `touch ${marker}`],
+    { env: skewedEnv(offsetSeconds) },
+  );
   return { ...result, ran: existsSync(marker) };
 }
 
@@ -49,7 +56,12 @@ describe("clock skew between hosts", () => {
     expect(result.code).toBe(0);
     const shifted = await new Promise<string>((resolve) => {
       import("node:child_process").then(({ execFile }) =>
-        execFile(process.execPath, ["-e", "process.stdout.write(String(Date.now()))"], { env: skewedEnv(3600) }, (_error, stdout) => resolve(stdout)),
+        execFile(
+          process.execPath,
+          ["-e", "process.stdout.write(String(Date.now()))"],
+          { env: skewedEnv(3600) },
+          (_error, stdout) => resolve(stdout),
+        ),
       );
     });
     expect(Number(shifted) - Date.now()).toBeGreaterThan(3590 * 1000);
@@ -67,7 +79,9 @@ describe("clock skew between hosts", () => {
   });
 
   test("skewed hosts racing at once run once", async () => {
-    const results = await Promise.all([-2, 0, 3, 6].map((offset, index) => contend("skew-race", `host-${index}`, offset, ["--range", "10"])));
+    const results = await Promise.all(
+      [-2, 0, 3, 6].map((offset, index) => contend("skew-race", `host-${index}`, offset, ["--range", "10"])),
+    );
     expect(results.map((result) => result.code)).toEqual([0, 0, 0, 0]);
     expect(results.filter((result) => result.ran)).toHaveLength(1);
     expect(await runRows(client, table, "skew-race")).toHaveLength(1);
@@ -81,7 +95,9 @@ describe("clock skew between hosts", () => {
     const far = await contend("skew-refused", "far", 20, ["--range", "10"]);
     expect(far.code).toBe(75);
     expect(far.ran).toBe(false);
-    expect(far.stderr).toMatch(/this host's clock is (19|2\d)\.\d s \(±\d\.\d s\) ahead of the store's .* more than the range of 10 s of job skew-refused/);
+    expect(far.stderr).toMatch(
+      /this host's clock is (19|2\d)\.\d s \(±\d\.\d s\) ahead of the store's .* more than the range of 10 s of job skew-refused/,
+    );
     expect(far.stderr).toContain("released the reservation of job skew-refused");
     const headAfter = (await jobItems(client, table, "skew-refused")).find((item) => item.counter.N === "0");
     expect(headAfter).toEqual(headBefore);

@@ -27,12 +27,27 @@ describe("contention", () => {
   test("exactly one of 100 processes runs", async () => {
     const env = cliEnv(awsTestEnv());
     // The table exists first, so that the race is on the reservation alone.
-    expect((await runCli(["--table", "hundred", "--endpoint-url", dynamo.url, "--id", "setup", "true"], { env })).code).toBe(0);
+    expect(
+      (await runCli(["--table", "hundred", "--endpoint-url", dynamo.url, "--id", "setup", "true"], { env })).code,
+    ).toBe(0);
     const out = join(tempDir(), "runs.txt");
     writeFileSync(out, "");
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, index) =>
-        runCli(["--table", "hundred", "--endpoint-url", dynamo.url, "--id", "one", "--node", `node-${index}`, `echo "$RUNJOP_NODE" >> ${out}`], { env, killAfterMs: 110000 }),
+        runCli(
+          [
+            "--table",
+            "hundred",
+            "--endpoint-url",
+            dynamo.url,
+            "--id",
+            "one",
+            "--node",
+            `node-${index}`,
+            `echo "$RUNJOP_NODE" >> ${out}`,
+          ],
+          { env, killAfterMs: 110000 },
+        ),
       ),
     );
     expect(results.map((result) => result.code)).toEqual(Array(100).fill(0));
@@ -46,7 +61,17 @@ describe("contention", () => {
     // moment; the atomicity under test is the store's conditional write, not the process.
     process.env.AWS_ACCESS_KEY_ID ??= "test";
     process.env.AWS_SECRET_ACCESS_KEY ??= "test";
-    const stores = Array.from({ length: 4 }, () => new DynamoStore({ table: "thousand", endpointUrl: dynamo.url, region: "us-east-1", logger: silent, tableWaitMs: 10000 }));
+    const stores = Array.from(
+      { length: 4 },
+      () =>
+        new DynamoStore({
+          table: "thousand",
+          endpointUrl: dynamo.url,
+          region: "us-east-1",
+          logger: silent,
+          tableWaitMs: 10000,
+        }),
+    );
     const wins = new Map<string, number>();
     const ids = Array.from({ length: 1000 }, (_, index) => `id-${index}`);
     const nowMs = Date.now();
@@ -54,7 +79,15 @@ describe("contention", () => {
       await Promise.all(
         ids.slice(batch, batch + 100).flatMap((id) =>
           stores.map(async (store, index) => {
-            const reservation = await store.reserve({ jobId: id, node: `store-${index}`, token: randomUUID(), nowMs, rangeMs: 60000, leaseMs: 60000, allowOverlap: false });
+            const reservation = await store.reserve({
+              jobId: id,
+              node: `store-${index}`,
+              token: randomUUID(),
+              nowMs,
+              rangeMs: 60000,
+              leaseMs: 60000,
+              allowOverlap: false,
+            });
             if (reservation.won) wins.set(id, (wins.get(id) ?? 0) + 1);
           }),
         ),

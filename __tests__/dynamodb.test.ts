@@ -10,7 +10,11 @@ let client: DynamoDBClient;
 
 beforeAll(async () => {
   dynamo = await startDynalite();
-  client = new DynamoDBClient({ endpoint: dynamo.url, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  client = new DynamoDBClient({
+    endpoint: dynamo.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
 });
 
 afterAll(async () => {
@@ -96,9 +100,12 @@ describe("runjop on DynamoDB", () => {
     // The new table takes 2.5 s to become ACTIVE, longer than the 1 s range.
     const slow = await startDynalite({ createTableMs: 2500 });
     try {
-      const result = await runCli(["--table", "slow-create", "--endpoint-url", slow.url, "--id", "first", "--range", "1", "echo ran"], {
-        env: cliEnv(awsTestEnv()),
-      });
+      const result = await runCli(
+        ["--table", "slow-create", "--endpoint-url", slow.url, "--id", "first", "--range", "1", "echo ran"],
+        {
+          env: cliEnv(awsTestEnv()),
+        },
+      );
       expect(result.code).toBe(0);
       expect(result.stdout).toBe("ran\n");
       expect(result.stderr).toContain("table slow-create created");
@@ -112,7 +119,10 @@ describe("runjop on DynamoDB", () => {
     const out = tempDir();
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, index) =>
-        runCli([...dynamoArgs("created-together", "once"), "--node", `host-${index}`, `touch ${join(out, `ran-${index}`)}`], { env }),
+        runCli(
+          [...dynamoArgs("created-together", "once"), "--node", `host-${index}`, `touch ${join(out, `ran-${index}`)}`],
+          { env },
+        ),
       ),
     );
     expect(results.map((result) => result.code)).toEqual(Array(10).fill(0));
@@ -135,11 +145,16 @@ describe("runjop on DynamoDB when the store fails", () => {
     const port = (closed.address() as { port: number }).port;
     await closeServer(closed);
     const file = join(tempDir(), "ran");
-    const result = await runCli(["--table", "t-unreachable", "--endpoint-url", `http://127.0.0.1:${port}`, "--id", "job", `touch ${file}`], {
-      env: cliEnv(awsTestEnv()),
-    });
+    const result = await runCli(
+      ["--table", "t-unreachable", "--endpoint-url", `http://127.0.0.1:${port}`, "--id", "job", `touch ${file}`],
+      {
+        env: cliEnv(awsTestEnv()),
+      },
+    );
     expect(result.code).toBe(75);
-    expect(result.stderr).toMatch(/could not reserve job job in DynamoDB table t-unreachable .*unreachable \(ECONNREFUSED/);
+    expect(result.stderr).toMatch(
+      /could not reserve job job in DynamoDB table t-unreachable .*unreachable \(ECONNREFUSED/,
+    );
     expect(result.elapsedMs).toBeLessThan(20000);
     expect(existsSync(file)).toBe(false);
   });
@@ -151,10 +166,13 @@ describe("runjop on DynamoDB when the store fails", () => {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const port = (silent.address() as { port: number }).port;
     const file = join(tempDir(), "ran");
-    const result = await runCli(["--table", "t-silent", "--endpoint-url", `http://127.0.0.1:${port}`, "--id", "job", `touch ${file}`], {
-      env: cliEnv(awsTestEnv()),
-      killAfterMs: 60000,
-    });
+    const result = await runCli(
+      ["--table", "t-silent", "--endpoint-url", `http://127.0.0.1:${port}`, "--id", "job", `touch ${file}`],
+      {
+        env: cliEnv(awsTestEnv()),
+        killAfterMs: 60000,
+      },
+    );
     for (const socket of sockets) socket.destroy();
     await closeServer(silent);
     expect(result.code).toBe(75);
@@ -167,7 +185,13 @@ describe("runjop on DynamoDB when the store fails", () => {
     const file = join(tempDir(), "ran");
     const home = tempDir();
     const result = await runCli([...dynamoArgs("runs", "no-creds"), `touch ${file}`], {
-      env: cliEnv({ HOME: home, AWS_EC2_METADATA_DISABLED: "true", AWS_REGION: "us-east-1", AWS_CONFIG_FILE: join(home, "none"), AWS_SHARED_CREDENTIALS_FILE: join(home, "none") }),
+      env: cliEnv({
+        HOME: home,
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_REGION: "us-east-1",
+        AWS_CONFIG_FILE: join(home, "none"),
+        AWS_SHARED_CREDENTIALS_FILE: join(home, "none"),
+      }),
     });
     expect(result.code).toBe(75);
     expect(result.stderr).toContain("AWS credentials missing, invalid or expired");

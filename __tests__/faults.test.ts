@@ -16,7 +16,9 @@ beforeAll(async () => {
   proxy = await startFaultProxy(dynamo.url);
   client = tableClient(dynamo.url);
   // Creates the table, so that each test's request counts start with the reservation.
-  const setup = await runCli(["--table", table, "--endpoint-url", dynamo.url, "--id", "setup", "true"], { env: cliEnv(awsTestEnv()) });
+  const setup = await runCli(["--table", table, "--endpoint-url", dynamo.url, "--id", "setup", "true"], {
+    env: cliEnv(awsTestEnv()),
+  });
   expect(setup.code).toBe(0);
 });
 
@@ -29,18 +31,41 @@ afterAll(async () => {
 });
 
 /** Runs runjop through the proxy with a command that creates a marker file, and reports whether it ran. */
-async function runThroughProxy(id: string, extra: string[] = [], command?: string, env: NodeJS.ProcessEnv = {}, tableName = table) {
+async function runThroughProxy(
+  id: string,
+  extra: string[] = [],
+  command?: string,
+  env: NodeJS.ProcessEnv = {},
+  tableName = table,
+) {
   const marker = join(tempDir(), "ran");
-  const result = await runCli(["--table", tableName, "--endpoint-url", proxy.url, "--id", id, "--node", "proxied", ...extra, command ?? `touch ${marker}`], {
-    env: cliEnv(awsTestEnv(env)),
-    killAfterMs: 60000,
-  });
+  const result = await runCli(
+    [
+      "--table",
+      tableName,
+      "--endpoint-url",
+      proxy.url,
+      "--id",
+      id,
+      "--node",
+      "proxied",
+      ...extra,
+      command ?? `touch ${marker}`,
+    ],
+    {
+      env: cliEnv(awsTestEnv(env)),
+      killAfterMs: 60000,
+    },
+  );
   return { ...result, ran: existsSync(marker) };
 }
 
 /** Runs a contender straight against dynalite, to take the range first. */
 async function holdRange(id: string) {
-  const result = await runCli(["--table", table, "--endpoint-url", dynamo.url, "--id", id, "--node", "holder", "true"], { env: cliEnv(awsTestEnv()) });
+  const result = await runCli(
+    ["--table", table, "--endpoint-url", dynamo.url, "--id", id, "--node", "holder", "true"],
+    { env: cliEnv(awsTestEnv()) },
+  );
   expect(result.code).toBe(0);
 }
 
@@ -106,7 +131,11 @@ describe("throttling and server errors", () => {
   }
 
   test("transient throttling is retried and runs", async () => {
-    proxy.addRule({ operation: "UpdateItem", times: 2, fault: { kind: "error", status: 400, type: "ThrottlingException" } });
+    proxy.addRule({
+      operation: "UpdateItem",
+      times: 2,
+      fault: { kind: "error", status: 400, type: "ThrottlingException" },
+    });
     const result = await runThroughProxy("throttled-twice");
     expect(result.code).toBe(0);
     expect(result.ran).toBe(true);
@@ -116,7 +145,10 @@ describe("throttling and server errors", () => {
 
   for (const status of [500, 503]) {
     test(`persistent ${status} exits 75 after one check`, async () => {
-      proxy.addRule({ operation: "UpdateItem", fault: { kind: "error", status, type: status === 503 ? "ServiceUnavailable" : "InternalServerError" } });
+      proxy.addRule({
+        operation: "UpdateItem",
+        fault: { kind: "error", status, type: status === 503 ? "ServiceUnavailable" : "InternalServerError" },
+      });
       const result = await runThroughProxy(`server-error-${status}`);
       expect(result.code).toBe(75);
       expect(result.ran).toBe(false);
@@ -159,7 +191,11 @@ describe("hanging endpoint", () => {
   });
 
   test("final writes that never answer keep the exit status", async () => {
-    proxy.addRule({ operation: "UpdateItem", when: (body) => String(body.UpdateExpression).includes("exit_code"), fault: { kind: "hang" } });
+    proxy.addRule({
+      operation: "UpdateItem",
+      when: (body) => String(body.UpdateExpression).includes("exit_code"),
+      fault: { kind: "hang" },
+    });
     const result = await runThroughProxy("hang-final", [], "exit 3");
     expect(result.code).toBe(3);
     expect(result.stderr).toContain("could not record the outcome of run 1 (failed, exit status 3)");
@@ -170,32 +206,69 @@ describe("hanging endpoint", () => {
 
 describe("table that never becomes active", () => {
   test("DescribeTable answering ResourceNotFound ends every host with 75", async () => {
-    const notFound = { kind: "error", status: 400, type: "ResourceNotFoundException", message: "Requested resource not found" } as const;
+    const notFound = {
+      kind: "error",
+      status: 400,
+      type: "ResourceNotFoundException",
+      message: "Requested resource not found",
+    } as const;
     proxy.addRule({ operation: "UpdateItem", fault: notFound });
     proxy.addRule({ operation: "DescribeTable", fault: notFound });
     const out = tempDir();
     const results = await Promise.all(
       Array.from({ length: 5 }, (_, index) =>
-        runCli(["--table", "never-active", "--endpoint-url", proxy.url, "--id", "job", "--node", `host-${index}`, `touch ${join(out, `ran-${index}`)}`], {
-          env: cliEnv(awsTestEnv({ RUNJOP_TABLE_WAIT_SECONDS: "3" })),
-        }),
+        runCli(
+          [
+            "--table",
+            "never-active",
+            "--endpoint-url",
+            proxy.url,
+            "--id",
+            "job",
+            "--node",
+            `host-${index}`,
+            `touch ${join(out, `ran-${index}`)}`,
+          ],
+          {
+            env: cliEnv(awsTestEnv({ RUNJOP_TABLE_WAIT_SECONDS: "3" })),
+          },
+        ),
       ),
     );
     for (const result of results) {
       expect(result.code).toBe(75);
-      expect(result.stderr).toContain("table never-active did not become ACTIVE within 3 s (last status: missing); the command did not run");
+      expect(result.stderr).toContain(
+        "table never-active did not become ACTIVE within 3 s (last status: missing); the command did not run",
+      );
       expect(result.elapsedMs).toBeLessThan(8000);
     }
-    expect(Array.from({ length: 5 }, (_, index) => existsSync(join(out, `ran-${index}`)))).toEqual(Array(5).fill(false));
+    expect(Array.from({ length: 5 }, (_, index) => existsSync(join(out, `ran-${index}`)))).toEqual(
+      Array(5).fill(false),
+    );
     // One host created the table; the others joined that creation.
     expect(proxy.count("CreateTable")).toBe(5);
   });
 
   test("table stuck in CREATING ends with 75", async () => {
-    proxy.addRule({ operation: "UpdateItem", fault: { kind: "error", status: 400, type: "ResourceNotFoundException", message: "Requested resource not found" } });
-    proxy.addRule({ operation: "CreateTable", fault: { kind: "error", status: 400, type: "ResourceInUseException", message: "Table already exists" } });
-    proxy.addRule({ operation: "DescribeTable", fault: { kind: "answer", body: { Table: { TableName: "creating-table", TableStatus: "CREATING" } } } });
-    const result = await runThroughProxy("creating", [], undefined, { RUNJOP_TABLE_WAIT_SECONDS: "2" }, "creating-table");
+    proxy.addRule({
+      operation: "UpdateItem",
+      fault: { kind: "error", status: 400, type: "ResourceNotFoundException", message: "Requested resource not found" },
+    });
+    proxy.addRule({
+      operation: "CreateTable",
+      fault: { kind: "error", status: 400, type: "ResourceInUseException", message: "Table already exists" },
+    });
+    proxy.addRule({
+      operation: "DescribeTable",
+      fault: { kind: "answer", body: { Table: { TableName: "creating-table", TableStatus: "CREATING" } } },
+    });
+    const result = await runThroughProxy(
+      "creating",
+      [],
+      undefined,
+      { RUNJOP_TABLE_WAIT_SECONDS: "2" },
+      "creating-table",
+    );
     expect(result.code).toBe(75);
     expect(result.ran).toBe(false);
     expect(result.stderr).toContain("table creating-table did not become ACTIVE within 2 s (last status: CREATING)");
@@ -207,11 +280,18 @@ describe("credentials that expire during a run", () => {
     proxy.addRule({
       operation: "UpdateItem",
       when: (body) => !String(body.UpdateExpression).startsWith("SET #last"),
-      fault: { kind: "error", status: 400, type: "ExpiredTokenException", message: "The security token included in the request is expired" },
+      fault: {
+        kind: "error",
+        status: 400,
+        type: "ExpiredTokenException",
+        message: "The security token included in the request is expired",
+      },
     });
     const result = await runThroughProxy("expired", ["--lease", "3"], "sleep 2.5; exit 7");
     expect(result.code).toBe(7);
-    expect(result.stderr).toContain("could not record the outcome of run 1 (failed, exit status 7): AWS credentials missing, invalid or expired (ExpiredTokenException");
+    expect(result.stderr).toContain(
+      "could not record the outcome of run 1 (failed, exit status 7): AWS credentials missing, invalid or expired (ExpiredTokenException",
+    );
     expect(result.stderr.match(/could not record the outcome/g)).toHaveLength(1);
     expect(result.stderr.match(/could not renew the lease/g)).toHaveLength(1);
     // Not retried: the reservation, one or two heartbeats (one a second), the run's outcome and the head's release.

@@ -1,11 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { readFileSync } from "node:fs";
 import { cliEnv, runCli } from "./helpers/cli.js";
-import {
-  awsTestEnv,
-  startDynalite,
-  type RunningServer,
-} from "./helpers/servers.js";
+import { awsTestEnv, startDynalite, type RunningServer } from "./helpers/servers.js";
 import { startTtlFront, type TtlFront } from "./helpers/ttl-front.js";
 
 let dynamo: RunningServer;
@@ -35,27 +31,14 @@ function operationsInSource(): string[] {
   const source = ["src/store/dynamodb.ts", "src/store/dynamodb-admin.ts"]
     .map((file) => readFileSync(file, "utf8"))
     .join("\n");
-  return [
-    ...new Set(
-      [...source.matchAll(/new (\w+)Command\(/g)].map((match) => match[1]),
-    ),
-  ].sort();
+  return [...new Set([...source.matchAll(/new (\w+)Command\(/g)].map((match) => match[1]))].sort();
 }
 
 describe("runjop init on DynamoDB", () => {
   test("creates the table with TTL and prints its policy", async () => {
-    const result = await runCli(
-      [
-        "init",
-        "--table",
-        "init-new",
-        "--endpoint-url",
-        front.url,
-        "--region",
-        "eu-west-1",
-      ],
-      { env: env() },
-    );
+    const result = await runCli(["init", "--table", "init-new", "--endpoint-url", front.url, "--region", "eu-west-1"], {
+      env: env(),
+    });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(
       [
@@ -65,9 +48,7 @@ describe("runjop init on DynamoDB", () => {
         "",
       ].join("\n"),
     );
-    const table = await client.send(
-      new DescribeTableCommand({ TableName: "init-new" }),
-    );
+    const table = await client.send(new DescribeTableCommand({ TableName: "init-new" }));
     expect(table.Table?.TableStatus).toBe("ACTIVE");
     expect(table.Table?.KeySchema).toEqual([
       { AttributeName: "job_id", KeyType: "HASH" },
@@ -81,27 +62,20 @@ describe("runjop init on DynamoDB", () => {
     const policy = JSON.parse(result.stdout);
     expect(policy.Version).toBe("2012-10-17");
     for (const statement of policy.Statement) {
-      expect(statement.Resource).toBe(
-        "arn:aws:dynamodb:eu-west-1:*:table/init-new",
-      );
+      expect(statement.Resource).toBe("arn:aws:dynamodb:eu-west-1:*:table/init-new");
       expect(statement.Effect).toBe("Allow");
     }
-    expect(
-      policy.Statement.map((statement: { Sid: string }) => statement.Sid),
-    ).toEqual(["RunjopRunAndRead", "RunjopListJobs", "RunjopCreateTable"]);
+    expect(policy.Statement.map((statement: { Sid: string }) => statement.Sid)).toEqual([
+      "RunjopRunAndRead",
+      "RunjopListJobs",
+      "RunjopCreateTable",
+    ]);
   });
 
   test("policy names exactly the operations the store sends", async () => {
-    const result = await runCli(
-      ["init", "--table", "init-policy", "--endpoint-url", front.url],
-      { env: env() },
-    );
-    const actions = JSON.parse(result.stdout).Statement.flatMap(
-      (statement: { Action: string[] }) => statement.Action,
-    );
-    expect(
-      actions.map((action: string) => action.replace(/^dynamodb:/, "")).sort(),
-    ).toEqual(operationsInSource());
+    const result = await runCli(["init", "--table", "init-policy", "--endpoint-url", front.url], { env: env() });
+    const actions = JSON.parse(result.stdout).Statement.flatMap((statement: { Action: string[] }) => statement.Action);
+    expect(actions.map((action: string) => action.replace(/^dynamodb:/, "")).sort()).toEqual(operationsInSource());
     expect(operationsInSource()).toEqual([
       "CreateTable",
       "DeleteItem",
@@ -114,35 +88,18 @@ describe("runjop init on DynamoDB", () => {
       "UpdateItem",
       "UpdateTimeToLive",
     ]);
-    expect(JSON.parse(result.stdout).Statement[0].Resource).toBe(
-      "arn:aws:dynamodb:*:*:table/init-policy",
-    );
+    expect(JSON.parse(result.stdout).Statement[0].Resource).toBe("arn:aws:dynamodb:*:*:table/init-policy");
   });
 
   test("second init finds the table and keeps its TTL", async () => {
-    await runCli(
-      ["init", "--table", "init-twice", "--endpoint-url", front.url],
-      { env: env() },
-    );
+    await runCli(["init", "--table", "init-twice", "--endpoint-url", front.url], { env: env() });
     const again = await runCli(
-      [
-        "init",
-        "--table",
-        "init-twice",
-        "--endpoint-url",
-        front.url,
-        "--s3",
-        "s3://run-logs",
-      ],
+      ["init", "--table", "init-twice", "--endpoint-url", front.url, "--s3", "s3://run-logs"],
       { env: env() },
     );
     expect(again.code).toBe(0);
-    expect(again.stderr).toContain(
-      "runjop: time to live is already enabled on attribute expires_at\n",
-    );
-    expect(again.stderr).toContain(
-      `runjop: found DynamoDB table init-twice at ${front.url}; it is ACTIVE`,
-    );
+    expect(again.stderr).toContain("runjop: time to live is already enabled on attribute expires_at\n");
+    expect(again.stderr).toContain(`runjop: found DynamoDB table init-twice at ${front.url}; it is ACTIVE`);
     const statements = JSON.parse(again.stdout).Statement;
     expect(statements.at(-1)).toEqual({
       Sid: "RunjopUploadLogs",
@@ -153,23 +110,11 @@ describe("runjop init on DynamoDB", () => {
   });
 
   test("table used by runs before init gets TTL", async () => {
-    const run = await runCli(
-      [
-        "--table",
-        "init-later",
-        "--endpoint-url",
-        front.url,
-        "--id",
-        "job",
-        "true",
-      ],
-      { env: env() },
-    );
+    const run = await runCli(["--table", "init-later", "--endpoint-url", front.url, "--id", "job", "true"], {
+      env: env(),
+    });
     expect(run.code).toBe(0);
-    const result = await runCli(
-      ["init", "--table", "init-later", "--endpoint-url", front.url],
-      { env: env() },
-    );
+    const result = await runCli(["init", "--table", "init-later", "--endpoint-url", front.url], { env: env() });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("runjop: found DynamoDB table init-later");
     expect(front.ttlByTable.get("init-later")).toEqual({
@@ -179,10 +124,7 @@ describe("runjop init on DynamoDB", () => {
   });
 
   test("server without UpdateTimeToLive fails with 75", async () => {
-    const result = await runCli(
-      ["init", "--table", "init-plain", "--endpoint-url", dynamo.url],
-      { env: env() },
-    );
+    const result = await runCli(["init", "--table", "init-plain", "--endpoint-url", dynamo.url], { env: env() });
     expect(result.code).toBe(75);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(
@@ -199,10 +141,7 @@ describe("operating commands on a missing table", () => {
     ["release", "--id", "job"],
     ["history"],
   ])("%s %s fails with 75", async (...args) => {
-    const result = await runCli(
-      [...args, "--table", "no-such-table", "--endpoint-url", dynamo.url],
-      { env: env() },
-    );
+    const result = await runCli([...args, "--table", "no-such-table", "--endpoint-url", dynamo.url], { env: env() });
     expect(result.code).toBe(75);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(

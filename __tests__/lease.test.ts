@@ -64,7 +64,10 @@ describe("lease of a long run", () => {
 
   test("dead holder's run is marked abandoned", async () => {
     const dir = tempDir();
-    const holder = startCli([...args("dead", "first", "--lease", "2"), `echo $$ > ${join(dir, "pid")}; sleep 30`], cliEnv(awsTestEnv()));
+    const holder = startCli(
+      [...args("dead", "first", "--lease", "2"), `echo $$ > ${join(dir, "pid")}; sleep 30`],
+      cliEnv(awsTestEnv()),
+    );
     await waitFor(() => existsSync(join(dir, "pid")), 15000, "the first run to start");
     holder.child.kill("SIGKILL");
     await holder.exited;
@@ -90,7 +93,21 @@ describe("lease of a long run", () => {
     proxy.addRule({ operation: "UpdateItem", times: 1, fault: { kind: "delayResponse", ms: 5000 } });
     const marker = join(tempDir(), "ran");
     const crashed = startCli(
-      ["--table", table, "--endpoint-url", proxy.url, "--id", "crash", "--node", "crashed", "--range", "1", "--lease", "5", `touch ${marker}`],
+      [
+        "--table",
+        table,
+        "--endpoint-url",
+        proxy.url,
+        "--id",
+        "crash",
+        "--node",
+        "crashed",
+        "--range",
+        "1",
+        "--lease",
+        "5",
+        `touch ${marker}`,
+      ],
       cliEnv(awsTestEnv()),
     );
     await waitFor(() => proxy.count("UpdateItem") === 1, 15000, "the reservation to be sent");
@@ -105,7 +122,9 @@ describe("lease of a long run", () => {
     await sleep(5000);
     const late = await contend("crash", "late");
     expect(late.ran).toBe(true);
-    expect(late.stderr).toContain("run 1 of job crash on node crashed stopped renewing its lease; marking it abandoned");
+    expect(late.stderr).toContain(
+      "run 1 of job crash on node crashed stopped renewing its lease; marking it abandoned",
+    );
     expect(await runRows(client, table, "crash")).toEqual([
       ["1", "crashed", "abandoned"],
       ["2", "late", "succeeded"],

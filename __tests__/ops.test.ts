@@ -1,8 +1,4 @@
-import {
-  DynamoDBClient,
-  GetItemCommand,
-  UpdateItemCommand,
-} from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
@@ -11,18 +7,8 @@ import { DatabaseSync } from "node:sqlite";
 import { DynamoStore } from "../src/store/dynamodb.js";
 import { SqliteStore } from "../src/store/sqlite.js";
 import { formatUtc, type RunState, type Store } from "../src/store/types.js";
-import {
-  binPath,
-  cliEnv,
-  runCli,
-  tempDir,
-  type CliResult,
-} from "./helpers/cli.js";
-import {
-  awsTestEnv,
-  startDynalite,
-  type RunningServer,
-} from "./helpers/servers.js";
+import { binPath, cliEnv, runCli, tempDir, type CliResult } from "./helpers/cli.js";
+import { awsTestEnv, startDynalite, type RunningServer } from "./helpers/servers.js";
 
 const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -73,18 +59,14 @@ const targets: Array<{ name: string; make(): Target }> = [
           const columns = db.prepare("PRAGMA table_info(runs)").all() as Array<{
             name: string;
           }>;
-          if (!columns.some((column) => column.name === "log_url"))
-            db.exec("ALTER TABLE runs ADD COLUMN log_url TEXT");
-          db.prepare(
-            "UPDATE runs SET log_url = ? WHERE job_id = ? AND counter = ?",
-          ).run(url, jobId, counter);
+          if (!columns.some((column) => column.name === "log_url")) db.exec("ALTER TABLE runs ADD COLUMN log_url TEXT");
+          db.prepare("UPDATE runs SET log_url = ? WHERE job_id = ? AND counter = ?").run(url, jobId, counter);
           db.close();
         },
         async rawHead(jobId) {
           const db = new DatabaseSync(path);
-          const row = db
-            .prepare("SELECT * FROM heads WHERE job_id = ?")
-            .get(jobId) as Record<string, unknown> | undefined;
+          const row = db.prepare("SELECT * FROM heads WHERE job_id = ?").get(jobId) as
+            Record<string, unknown> | undefined;
           db.close();
           return row;
         },
@@ -157,10 +139,7 @@ async function craftRun(
     leaseMs,
     allowOverlap: false,
   });
-  if (!reservation.won)
-    throw new Error(
-      `crafting run of ${jobId} at ${formatUtc(startMs)} lost the reservation`,
-    );
+  if (!reservation.won) throw new Error(`crafting run of ${jobId} at ${formatUtc(startMs)} lost the reservation`);
   const run = {
     jobId,
     counter: reservation.counter,
@@ -173,8 +152,7 @@ async function craftRun(
     expiresAt,
   };
   await store.recordStart(run, reservation.abandoned);
-  if ("state" in end)
-    await store.recordOutcome(run, { ...end, durationMs: 1500 });
+  if ("state" in end) await store.recordOutcome(run, { ...end, durationMs: 1500 });
   return run.counter;
 }
 
@@ -189,9 +167,7 @@ async function startHolder(
   const child = spawn(process.execPath, [binPath, ...target.args, ...args], {
     env: target.env,
   });
-  const exited = new Promise<number | null>((resolve) =>
-    child.on("close", resolve),
-  );
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
   await new Promise<void>((resolve, reject) => {
     let stderr = "";
     child.stderr.on("data", (chunk) => {
@@ -216,59 +192,15 @@ describe.each(targets)("operating on the $name", ({ make }) => {
     target = make();
     cli = (args) => runCli([...args, ...target.args], { env: target.env });
     // Three runs of one job by three nodes, one range of 1 s apart, then a skipped contender.
-    expect(
-      (
-        await cli([
-          "--id",
-          "nightly",
-          "--node",
-          "host-a",
-          "--range",
-          "1",
-          "echo a",
-        ])
-      ).code,
-    ).toBe(0);
+    expect((await cli(["--id", "nightly", "--node", "host-a", "--range", "1", "echo a"])).code).toBe(0);
     await sleep(1100);
-    expect(
-      (
-        await cli([
-          "--id",
-          "nightly",
-          "--node",
-          "host-b",
-          "--range",
-          "1",
-          "exit 3",
-        ])
-      ).code,
-    ).toBe(3);
+    expect((await cli(["--id", "nightly", "--node", "host-b", "--range", "1", "exit 3"])).code).toBe(3);
     await sleep(1100);
-    expect(
-      (
-        await cli([
-          "--id",
-          "nightly",
-          "--node",
-          "host-c",
-          "--range",
-          "1",
-          "sleep 0.2",
-        ])
-      ).code,
-    ).toBe(0);
+    expect((await cli(["--id", "nightly", "--node", "host-c", "--range", "1", "sleep 0.2"])).code).toBe(0);
     lastRunAt = Date.now();
-    const skipped = await cli([
-      "--id",
-      "nightly",
-      "--node",
-      "host-d",
-      "echo d",
-    ]);
+    const skipped = await cli(["--id", "nightly", "--node", "host-d", "echo d"]);
     expect(skipped.stderr).toContain("skipped job nightly");
-    expect(
-      (await cli(["--id", "broken", "--node", "host-a", "exit 7"])).code,
-    ).toBe(7);
+    expect((await cli(["--id", "broken", "--node", "host-a", "exit 7"])).code).toBe(7);
   });
 
   describe("history", () => {
@@ -277,41 +209,24 @@ describe.each(targets)("operating on the $name", ({ make }) => {
       expect(result.code).toBe(0);
       expect(result.stderr).toBe("");
       const [header, ...rows] = lines(result);
-      expect(header).toBe(
-        "RUN  NODE    STARTED (UTC)        DURATION  STATE      EXIT",
-      );
+      expect(header).toBe("RUN  NODE    STARTED (UTC)        DURATION  STATE      EXIT");
       expect(rows).toHaveLength(3);
-      expect(rows[0]).toMatch(
-        /^3    host-c  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  \d+ ms +succeeded  0$/,
-      );
-      expect(rows[1]).toMatch(
-        /^2    host-b  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  \d+ ms +failed     3$/,
-      );
-      expect(rows[2]).toMatch(
-        /^1    host-a  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  \d+ ms +succeeded  0$/,
-      );
-      for (const row of rows)
-        expect(row.indexOf("  ", header.indexOf("STATE") - 2)).toBe(
-          header.indexOf("STATE") - 2,
-        );
+      expect(rows[0]).toMatch(/^3    host-c  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  \d+ ms +succeeded  0$/);
+      expect(rows[1]).toMatch(/^2    host-b  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  \d+ ms +failed     3$/);
+      expect(rows[2]).toMatch(/^1    host-a  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  \d+ ms +succeeded  0$/);
+      for (const row of rows) expect(row.indexOf("  ", header.indexOf("STATE") - 2)).toBe(header.indexOf("STATE") - 2);
     });
 
     test("--limit keeps the newest runs", async () => {
       const result = await cli(["history", "--id", "nightly", "--limit", "2"]);
-      expect(lines(result).map((line) => line.split(/\s+/)[0])).toEqual([
-        "RUN",
-        "3",
-        "2",
-      ]);
+      expect(lines(result).map((line) => line.split(/\s+/)[0])).toEqual(["RUN", "3", "2"]);
     });
 
     test("--json prints one object per run", async () => {
       const result = await cli(["history", "--id", "nightly", "--json"]);
       expect(result.code).toBe(0);
       const runs = lines(result).map((line) => JSON.parse(line));
-      expect(
-        runs.map((run) => [run.counter, run.node, run.state, run.exit_code]),
-      ).toEqual([
+      expect(runs.map((run) => [run.counter, run.node, run.state, run.exit_code])).toEqual([
         [3, "host-c", "succeeded", 0],
         [2, "host-b", "failed", 3],
         [1, "host-a", "succeeded", 0],
@@ -325,18 +240,10 @@ describe.each(targets)("operating on the $name", ({ make }) => {
       const result = await cli(["history"]);
       expect(result.code).toBe(0);
       const [header, ...rows] = lines(result);
-      expect(header).toBe(
-        "JOB      RUNS  LAST NODE  LAST STARTED (UTC)   STATE",
-      );
-      expect(rows[0]).toMatch(
-        /^broken   1     host-a     \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  failed$/,
-      );
-      expect(rows[1]).toMatch(
-        /^nightly  3     host-c     \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  succeeded$/,
-      );
-      const json = lines(await cli(["history", "--json"])).map((line) =>
-        JSON.parse(line),
-      );
+      expect(header).toBe("JOB      RUNS  LAST NODE  LAST STARTED (UTC)   STATE");
+      expect(rows[0]).toMatch(/^broken   1     host-a     \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  failed$/);
+      expect(rows[1]).toMatch(/^nightly  3     host-c     \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  succeeded$/);
+      const json = lines(await cli(["history", "--json"])).map((line) => JSON.parse(line));
       expect(json.find((job) => job.job_id === "nightly")).toMatchObject({
         last_counter: 3,
         node: "host-c",
@@ -348,13 +255,9 @@ describe.each(targets)("operating on the $name", ({ make }) => {
       await target.setLogUrl("broken", 1, "s3://logs/broken/1.log");
       const result = await cli(["history", "--id", "broken"]);
       const [header, row] = lines(result);
-      expect(header).toMatch(
-        /^RUN  NODE    STARTED \(UTC\)        DURATION  STATE   EXIT  LOG$/,
-      );
+      expect(header).toMatch(/^RUN  NODE    STARTED \(UTC\)        DURATION  STATE   EXIT  LOG$/);
       expect(row).toMatch(/failed  7     s3:\/\/logs\/broken\/1\.log$/);
-      const json = JSON.parse(
-        lines(await cli(["history", "--id", "broken", "--json"]))[0],
-      );
+      const json = JSON.parse(lines(await cli(["history", "--id", "broken", "--json"]))[0]);
       expect(json.log_url).toBe("s3://logs/broken/1.log");
     });
 
@@ -368,9 +271,7 @@ describe.each(targets)("operating on the $name", ({ make }) => {
     test("rejects an invalid --limit", async () => {
       const result = await cli(["history", "--id", "nightly", "--limit", "0"]);
       expect(result.code).toBe(64);
-      expect(result.stderr).toBe(
-        "runjop: error: invalid --limit '0': expected a whole number from 1 to 1000\n",
-      );
+      expect(result.stderr).toBe("runjop: error: invalid --limit '0': expected a whole number from 1 to 1000\n");
     });
   });
 
@@ -378,9 +279,7 @@ describe.each(targets)("operating on the $name", ({ make }) => {
     test("job that never ran is free", async () => {
       const result = await cli(["status", "--id", "ghost"]);
       expect(result.code).toBe(0);
-      expect(result.stdout).toBe(
-        "job:      ghost\nstatus:   free: the job has never run\nnext run: now\n",
-      );
+      expect(result.stdout).toBe("job:      ghost\nstatus:   free: the job has never run\nnext run: now\n");
     });
 
     test("finished run holds the range", async () => {
@@ -392,22 +291,16 @@ describe.each(targets)("operating on the $name", ({ make }) => {
         /^last run: 3 on node host-c, started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(.+ ago\), succeeded$/,
       );
       expect(out[2]).toBe("lease:    none: the run has ended");
-      expect(out[3]).toMatch(
-        /^range:    until .+ UTC \(in 4 min \d+ s\), with --range 300$/,
-      );
+      expect(out[3]).toMatch(/^range:    until .+ UTC \(in 4 min \d+ s\), with --range 300$/);
       expect(out[4]).toBe("status:   held by node host-c (range)");
-      expect(out[5]).toMatch(
-        /^next run: from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in 4 min \d+ s\)$/,
-      );
+      expect(out[5]).toMatch(/^next run: from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in 4 min \d+ s\)$/);
     });
 
     test("job is free once the range has passed", async () => {
       await sleep(Math.max(0, lastRunAt + 1100 - Date.now()));
       const result = await cli(["status", "--id", "nightly", "--range", "1"]);
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(
-        /range: {4}ended .+ ago\), with --range 1\nstatus: {3}free\nnext run: now\n$/,
-      );
+      expect(result.stdout).toMatch(/range: {4}ended .+ ago\), with --range 1\nstatus: {3}free\nnext run: now\n$/);
     });
 
     test("requires --id", async () => {
@@ -427,13 +320,7 @@ describe.each(targets)("operating on the $name", ({ make }) => {
     });
 
     test("passes for a run after the latest scheduled occurrence", async () => {
-      const result = await cli([
-        "check",
-        "--id",
-        "nightly",
-        "--schedule",
-        "0 0 1 1 *",
-      ]);
+      const result = await cli(["check", "--id", "nightly", "--schedule", "0 0 1 1 *"]);
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(
         /^ok: job nightly succeeded since the occurrence at \d{4}-01-01 00:00:00 UTC of '0 0 1 1 \*'/,
@@ -451,9 +338,7 @@ describe.each(targets)("operating on the $name", ({ make }) => {
     test("fails when nobody ran", async () => {
       const result = await cli(["check", "--id", "ghost", "--within", "600"]);
       expect(result.code).toBe(1);
-      expect(result.stdout).toBe(
-        "not ok: nobody ran job ghost: the store has no runs of it\n",
-      );
+      expect(result.stdout).toBe("not ok: nobody ran job ghost: the store has no runs of it\n");
     });
 
     test("fails when the latest success is too old", async () => {
@@ -468,15 +353,7 @@ describe.each(targets)("operating on the $name", ({ make }) => {
       expect(within.stdout).toMatch(
         /^not ok: nobody ran job old successfully in the last 3600 s: the latest success is run 1 on node old-host, started .+ UTC \(2 d 0 h ago\)\n$/,
       );
-      const scheduled = await cli([
-        "check",
-        "--id",
-        "old",
-        "--schedule",
-        "0 0 * * *",
-        "--grace",
-        "0",
-      ]);
+      const scheduled = await cli(["check", "--id", "old", "--schedule", "0 0 * * *", "--grace", "0"]);
       expect(scheduled.code).toBe(1);
       expect(scheduled.stdout).toMatch(
         /^not ok: nobody ran job old successfully since the occurrence at \d{4}-\d\d-\d\d 00:00:00 UTC of '0 0 \* \* \*'/,
@@ -484,18 +361,8 @@ describe.each(targets)("operating on the $name", ({ make }) => {
     });
 
     test("prints OpenMetrics text ending with EOF", async () => {
-      const history = lines(
-        await cli(["history", "--id", "nightly", "--json"]),
-      ).map((line) => JSON.parse(line));
-      const result = await cli([
-        "check",
-        "--id",
-        "nightly",
-        "--within",
-        "600",
-        "--format",
-        "openmetrics",
-      ]);
+      const history = lines(await cli(["history", "--id", "nightly", "--json"])).map((line) => JSON.parse(line));
+      const result = await cli(["check", "--id", "nightly", "--within", "600", "--format", "openmetrics"]);
       expect(result.code).toBe(0);
       const samples = lines(result).filter((line) => !line.startsWith("#"));
       expect(samples).toEqual([
@@ -508,30 +375,16 @@ describe.each(targets)("operating on the $name", ({ make }) => {
         'runjop_check_ok{job="nightly"} 1',
       ]);
       expect(result.stdout).toContain("# TYPE runjop_runs counter\n");
-      expect(result.stdout).toContain(
-        "# UNIT runjop_last_success_timestamp_seconds seconds\n",
-      );
+      expect(result.stdout).toContain("# UNIT runjop_last_success_timestamp_seconds seconds\n");
       expect(result.stdout.endsWith("# EOF\n")).toBe(true);
     });
 
     test("OpenMetrics exits 0 for an unhealthy job", async () => {
-      const result = await cli([
-        "check",
-        "--id",
-        "broken",
-        "--within",
-        "600",
-        "--format",
-        "openmetrics",
-      ]);
+      const result = await cli(["check", "--id", "broken", "--within", "600", "--format", "openmetrics"]);
       expect(result.code).toBe(0);
-      expect(result.stdout).toContain(
-        'runjop_last_exit_status{job="broken"} 7\n',
-      );
+      expect(result.stdout).toContain('runjop_last_exit_status{job="broken"} 7\n');
       expect(result.stdout).toContain('runjop_check_ok{job="broken"} 0\n');
-      expect(result.stdout).not.toContain(
-        "runjop_last_success_timestamp_seconds{",
-      );
+      expect(result.stdout).not.toContain("runjop_last_success_timestamp_seconds{");
     });
 
     const usageCases: Array<[string, string[], string]> = [
@@ -541,11 +394,7 @@ describe.each(targets)("operating on the $name", ({ make }) => {
         ["--id", "nightly", "--within", "60", "--schedule", "* * * * *"],
         "--within and --schedule exclude each other",
       ],
-      [
-        "grace without schedule",
-        ["--id", "nightly", "--within", "60", "--grace", "5"],
-        "--grace needs --schedule",
-      ],
+      ["grace without schedule", ["--id", "nightly", "--within", "60", "--grace", "5"], "--grace needs --schedule"],
       [
         "unknown format",
         ["--id", "nightly", "--within", "60", "--format", "xml"],
@@ -556,11 +405,7 @@ describe.each(targets)("operating on the $name", ({ make }) => {
         ["--id", "nightly", "--schedule", "* * *"],
         "invalid --schedule '* * *': expected five cron fields",
       ],
-      [
-        "bad within",
-        ["--id", "nightly", "--within", "soon"],
-        "invalid --within 'soon'",
-      ],
+      ["bad within", ["--id", "nightly", "--within", "soon"], "invalid --within 'soon'"],
     ];
     test.each(usageCases)("rejects %s", async (_name, args, message) => {
       const result = await cli(["check", ...args]);
@@ -579,27 +424,17 @@ describe.each(targets)("operating on the $name", ({ make }) => {
       await store.close();
 
       const history = await cli(["history", "--id", "stuck"]);
-      expect(lines(history)[1]).toMatch(
-        /^1    dead-host  .+  -         running, lease lapsed  -$/,
-      );
+      expect(lines(history)[1]).toMatch(/^1    dead-host  .+  -         running, lease lapsed  -$/);
       const status = await cli(["status", "--id", "stuck", "--range", "1"]);
       expect(status.code).toBe(0);
-      expect(status.stdout).toMatch(
-        /\nlease: {4}lapsed at .+ UTC \(.+ ago\): node dead-host stopped renewing it\n/,
-      );
+      expect(status.stdout).toMatch(/\nlease: {4}lapsed at .+ UTC \(.+ ago\): node dead-host stopped renewing it\n/);
       const check = await cli(["check", "--id", "stuck", "--within", "600"]);
       expect(check.code).toBe(1);
       expect(check.stdout).toMatch(
         /^not ok: job stuck is stuck: run 1 on node dead-host, started .+ UTC \(.+ ago\), is still recorded as running, but its lease lapsed at .+ UTC \(.+ ago\)\n$/,
       );
 
-      const release = await cli([
-        "release",
-        "--id",
-        "stuck",
-        "--node",
-        "ops-host",
-      ]);
+      const release = await cli(["release", "--id", "stuck", "--node", "ops-host"]);
       expect(release.code).toBe(0);
       expect(release.stdout).toMatch(
         /^released job stuck: run 1 on node dead-host, started .+ UTC \(lease lapsed at .+ UTC\), is now recorded as released by ops-host\n$/,
@@ -614,30 +449,14 @@ describe.each(targets)("operating on the $name", ({ make }) => {
         state: "released",
         released_by: "ops-host",
       });
-      expect(lines(await cli(["history", "--id", "stuck"]))[1]).toMatch(
-        /released by ops-host  -$/,
-      );
-      const checkAfter = await cli([
-        "check",
-        "--id",
-        "stuck",
-        "--within",
-        "600",
-      ]);
+      expect(lines(await cli(["history", "--id", "stuck"]))[1]).toMatch(/released by ops-host  -$/);
+      const checkAfter = await cli(["check", "--id", "stuck", "--within", "600"]);
       expect(checkAfter.stdout).toMatch(
         /^not ok: the latest run of job stuck did not succeed: run 1 on node dead-host, .+, released\n$/,
       );
 
-      const releasedStatus = await cli([
-        "status",
-        "--id",
-        "stuck",
-        "--range",
-        "1",
-      ]);
-      expect(releasedStatus.stdout).toContain(
-        "\nlease:    none: the run was released\n",
-      );
+      const releasedStatus = await cli(["status", "--id", "stuck", "--range", "1"]);
+      expect(releasedStatus.stdout).toContain("\nlease:    none: the run was released\n");
       const again = await cli(["release", "--id", "stuck"]);
       expect(again.code).toBe(0);
       expect(again.stdout).toBe(
@@ -657,9 +476,7 @@ describe.each(targets)("operating on the $name", ({ make }) => {
       ]);
       const status = await cli(["status", "--id", "live"]);
       expect(status.code).toBe(1);
-      expect(status.stdout).toContain(
-        "\nstatus:   held by node holder-host (range and lease)\n",
-      );
+      expect(status.stdout).toContain("\nstatus:   held by node holder-host (range and lease)\n");
       expect(status.stdout).toMatch(
         /\nnext run: from .+ UTC \(in 4 min \d+ s\), once run 1 ends or its lease lapses\n$/,
       );
@@ -671,36 +488,23 @@ describe.each(targets)("operating on the $name", ({ make }) => {
         /^runjop: error: job live is held by node holder-host with run 1, whose lease is live until .+ UTC \(in \d+ s\): wait for it to end or lapse, or pass --force\n$/,
       );
 
-      const forced = await cli([
-        "release",
-        "--id",
-        "live",
-        "--force",
-        "--node",
-        "ops-host",
-      ]);
+      const forced = await cli(["release", "--id", "live", "--force", "--node", "ops-host"]);
       expect(forced.code).toBe(0);
       expect(forced.stdout).toMatch(
         /^released job live: run 1 on node holder-host, started .+ \(live lease until .+ UTC, forced\), is now recorded as released by ops-host\n$/,
       );
-      const released = JSON.parse(
-        (await cli(["history", "--id", "live", "--json"])).stdout,
-      );
+      const released = JSON.parse((await cli(["history", "--id", "live", "--json"])).stdout);
       expect(released).toMatchObject({
         state: "released",
         released_by: "ops-host",
       });
       // A release does not shorten the range, which here lasts far longer than the test.
-      expect((await cli(["status", "--id", "live", "--range", "600"])).code).toBe(
-        1,
-      );
+      expect((await cli(["status", "--id", "live", "--range", "600"])).code).toBe(1);
 
       // The holder still records its command's outcome when the command ends.
       writeFileSync(done, "");
       expect(await holder.exited).toBe(0);
-      const finished = JSON.parse(
-        (await cli(["history", "--id", "live", "--json"])).stdout,
-      );
+      const finished = JSON.parse((await cli(["history", "--id", "live", "--json"])).stdout);
       expect(finished).toMatchObject({
         state: "succeeded",
         exit_code: 0,
@@ -711,22 +515,15 @@ describe.each(targets)("operating on the $name", ({ make }) => {
     test("unknown job is not found", async () => {
       const result = await cli(["release", "--id", "ghost"]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(
-        /^runjop: error: job ghost not found in .+: check --id and the store options\n$/,
-      );
+      expect(result.stderr).toMatch(/^runjop: error: job ghost not found in .+: check --id and the store options\n$/);
     });
   });
 
   describe("history days", () => {
     test("run items carry expires_at and the head does not", async () => {
       const before = Math.floor(Date.now() / 1000);
-      expect(
-        (await cli(["--id", "kept-7-days", "--history-days", "7", "true"]))
-          .code,
-      ).toBe(0);
-      const run = JSON.parse(
-        (await cli(["history", "--id", "kept-7-days", "--json"])).stdout,
-      );
+      expect((await cli(["--id", "kept-7-days", "--history-days", "7", "true"])).code).toBe(0);
+      const run = JSON.parse((await cli(["history", "--id", "kept-7-days", "--json"])).stdout);
       expect(run.expires_at).toBeGreaterThanOrEqual(before + 7 * 86400);
       expect(run.expires_at).toBeLessThanOrEqual(before + 7 * 86400 + 5);
       const head = await target.rawHead("kept-7-days");
@@ -737,9 +534,7 @@ describe.each(targets)("operating on the $name", ({ make }) => {
     test("rejects an invalid --history-days", async () => {
       const result = await cli(["--id", "kept", "--history-days", "0", "true"]);
       expect(result.code).toBe(64);
-      expect(result.stderr).toContain(
-        "invalid --history-days '0': expected a whole number of days from 1 to 36500",
-      );
+      expect(result.stderr).toContain("invalid --history-days '0': expected a whole number of days from 1 to 36500");
     });
   });
 
@@ -756,9 +551,7 @@ describe.each(targets)("operating on the $name", ({ make }) => {
   test("unknown option names the subcommand's help", async () => {
     const result = await cli(["status", "--id", "nightly", "--bogus"]);
     expect(result.code).toBe(64);
-    expect(result.stderr).toBe(
-      "runjop: error: unknown option '--bogus'; run 'runjop status --help' for the options\n",
-    );
+    expect(result.stderr).toBe("runjop: error: unknown option '--bogus'; run 'runjop status --help' for the options\n");
   });
 });
 
@@ -776,22 +569,9 @@ describe("embedded store housekeeping", () => {
     );
     await store.close();
     const env = cliEnv();
-    expect(
-      (
-        await runCli(
-          ["--id", "pruned", "--range", "1", "--store-path", path, "true"],
-          { env },
-        )
-      ).code,
-    ).toBe(0);
-    const result = await runCli(
-      ["history", "--id", "pruned", "--store-path", path],
-      { env },
-    );
-    expect(lines(result).map((line) => line.split(/\s+/)[0])).toEqual([
-      "RUN",
-      "2",
-    ]);
+    expect((await runCli(["--id", "pruned", "--range", "1", "--store-path", path, "true"], { env })).code).toBe(0);
+    const result = await runCli(["history", "--id", "pruned", "--store-path", path], { env });
+    expect(lines(result).map((line) => line.split(/\s+/)[0])).toEqual(["RUN", "2"]);
   });
 
   test("init creates the file and prints no policy", async () => {
@@ -801,19 +581,11 @@ describe("embedded store housekeeping", () => {
     expect(first.stdout).toBe("");
     expect(first.stderr).toBe(`runjop: created embedded store ${path}\n`);
     const second = await runCli(["init", "--store-path", path]);
-    expect(second.stderr).toBe(
-      `runjop: using the existing embedded store ${path}\n`,
-    );
+    expect(second.stderr).toBe(`runjop: using the existing embedded store ${path}\n`);
   });
 
   test("init with --s3 prints the bucket policy", async () => {
-    const result = await runCli([
-      "init",
-      "--store-path",
-      join(tempDir(), "s3.sqlite"),
-      "--s3",
-      "s3://my-logs/runjop/",
-    ]);
+    const result = await runCli(["init", "--store-path", join(tempDir(), "s3.sqlite"), "--s3", "s3://my-logs/runjop/"]);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       Version: "2012-10-17",
@@ -831,8 +603,6 @@ describe("embedded store housekeeping", () => {
   test("init rejects an invalid --s3", async () => {
     const result = await runCli(["init", "--s3", "https://my-logs"]);
     expect(result.code).toBe(64);
-    expect(result.stderr).toContain(
-      "invalid --s3 'https://my-logs': expected s3://BUCKET or s3://BUCKET/PREFIX",
-    );
+    expect(result.stderr).toContain("invalid --s3 'https://my-logs': expected s3://BUCKET or s3://BUCKET/PREFIX");
   });
 });

@@ -34,11 +34,19 @@ function headAt(holder: Holder | undefined, realMs: number): Head | undefined {
   if (holder.crashed) return holder.head;
   const running = realMs < holder.realStartMs + holder.durationMs;
   if (!running) return { ...holder.head, state: "succeeded", leaseUntilMs: holder.head.startMs + holder.durationMs };
-  return { ...holder.head, leaseUntilMs: Math.max(holder.head.leaseUntilMs, realMs + holder.skewMs + leaseMs - leaseMs / 3) };
+  return {
+    ...holder.head,
+    leaseUntilMs: Math.max(holder.head.leaseUntilMs, realMs + holder.skewMs + leaseMs - leaseMs / 3),
+  };
 }
 
 /** Plays one contender's reservation; returns the new holder when its write succeeded, and whether it runs. */
-function contend(holder: Holder | undefined, contender: Contender, index: number, recogniseOwnToken: boolean): { holder: Holder | undefined; runs: boolean } {
+function contend(
+  holder: Holder | undefined,
+  contender: Contender,
+  index: number,
+  recogniseOwnToken: boolean,
+): { holder: Holder | undefined; runs: boolean } {
   const request: ReserveRequest = {
     jobId: "job",
     node: `node-${index}`,
@@ -51,7 +59,15 @@ function contend(holder: Holder | undefined, contender: Contender, index: number
   const head = headAt(holder, contender.arrivalMs);
   if (head && !isReservable(head, request)) return { holder, runs: false };
   const next: Holder = {
-    head: { jobId: "job", counter: (head?.counter ?? 0) + 1, node: request.node, token: request.token, startMs: request.nowMs, leaseUntilMs: request.nowMs + leaseMs, state: "running" },
+    head: {
+      jobId: "job",
+      counter: (head?.counter ?? 0) + 1,
+      node: request.node,
+      token: request.token,
+      startMs: request.nowMs,
+      leaseUntilMs: request.nowMs + leaseMs,
+      state: "running",
+    },
     realStartMs: contender.arrivalMs,
     skewMs: contender.skewMs,
     crashed: contender.crashes,
@@ -76,19 +92,35 @@ const contenderArbitrary = (maxSkewMs: number) =>
   });
 
 /** A previous run, ended or crashed, that started one schedule interval (10 ranges) before the tick. */
-const previousArbitrary = fc.option(fc.record({ crashed: fc.boolean(), skewMs: fc.integer({ min: -20_000, max: 20_000 }) }));
+const previousArbitrary = fc.option(
+  fc.record({ crashed: fc.boolean(), skewMs: fc.integer({ min: -20_000, max: 20_000 }) }),
+);
 
-function playTick(previous: { crashed: boolean; skewMs: number } | null, contenders: Contender[], recogniseOwnToken: boolean) {
+function playTick(
+  previous: { crashed: boolean; skewMs: number } | null,
+  contenders: Contender[],
+  recogniseOwnToken: boolean,
+) {
   let holder: Holder | undefined = previous
     ? {
-        head: { jobId: "job", counter: 1, node: "old", token: "old", startMs: -10 * rangeMs + previous.skewMs, leaseUntilMs: -10 * rangeMs + previous.skewMs + leaseMs, state: "running" },
+        head: {
+          jobId: "job",
+          counter: 1,
+          node: "old",
+          token: "old",
+          startMs: -10 * rangeMs + previous.skewMs,
+          leaseUntilMs: -10 * rangeMs + previous.skewMs + leaseMs,
+          state: "running",
+        },
         realStartMs: -10 * rangeMs,
         skewMs: previous.skewMs,
         crashed: previous.crashed,
         durationMs: 1000,
       }
     : undefined;
-  const order = contenders.map((contender, index) => ({ contender, index })).sort((a, b) => a.contender.arrivalMs - b.contender.arrivalMs);
+  const order = contenders
+    .map((contender, index) => ({ contender, index }))
+    .sort((a, b) => a.contender.arrivalMs - b.contender.arrivalMs);
   const runs: number[] = [];
   const winners: Holder[] = [];
   for (const { contender, index } of order) {
@@ -106,11 +138,15 @@ describe("reservation protocol model", () => {
     // Every pair of clocks differs by less than range - spread.
     const maxSkewMs = (rangeMs - spreadMs) / 2 - 1;
     fc.assert(
-      fc.property(previousArbitrary, fc.array(contenderArbitrary(maxSkewMs), { minLength: 1, maxLength: 8 }), (previous, contenders) => {
-        const { runs, winners } = playTick(previous, contenders, true);
-        expect(runs.length).toBeLessThanOrEqual(1);
-        expect(winners.length).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        previousArbitrary,
+        fc.array(contenderArbitrary(maxSkewMs), { minLength: 1, maxLength: 8 }),
+        (previous, contenders) => {
+          const { runs, winners } = playTick(previous, contenders, true);
+          expect(runs.length).toBeLessThanOrEqual(1);
+          expect(winners.length).toBeLessThanOrEqual(1);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -118,15 +154,25 @@ describe("reservation protocol model", () => {
   test("healthy contender eventually runs", () => {
     const maxSkewMs = (rangeMs - spreadMs) / 2 - 1;
     fc.assert(
-      fc.property(previousArbitrary, fc.array(contenderArbitrary(maxSkewMs), { minLength: 1, maxLength: 8 }), (previous, contenders) => {
-        const { runs, holder } = playTick(previous, contenders, true);
-        if (runs.length > 0) return;
-        // Nobody ran, so the tick's winner crashed (or every contender did). A healthy contender
-        // that comes back after the range and the lease have passed on every clock runs.
-        expect(holder?.crashed ?? true).toBe(true);
-        const retry: Contender = { arrivalMs: spreadMs + rangeMs + leaseMs + 2 * maxSkewMs + 1, skewMs: 0, lostResponse: false, crashes: false, durationMs: 0 };
-        expect(contend(holder, retry, 99, true).runs).toBe(true);
-      }),
+      fc.property(
+        previousArbitrary,
+        fc.array(contenderArbitrary(maxSkewMs), { minLength: 1, maxLength: 8 }),
+        (previous, contenders) => {
+          const { runs, holder } = playTick(previous, contenders, true);
+          if (runs.length > 0) return;
+          // Nobody ran, so the tick's winner crashed (or every contender did). A healthy contender
+          // that comes back after the range and the lease have passed on every clock runs.
+          expect(holder?.crashed ?? true).toBe(true);
+          const retry: Contender = {
+            arrivalMs: spreadMs + rangeMs + leaseMs + 2 * maxSkewMs + 1,
+            skewMs: 0,
+            lostResponse: false,
+            crashes: false,
+            durationMs: 0,
+          };
+          expect(contend(holder, retry, 99, true).runs).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -146,7 +192,13 @@ describe("reservation protocol model", () => {
   test("skew beyond the range allows two runs", () => {
     // The rule alone cannot stop a clock more than the range off, which is why runjop checks the offset.
     const early: Contender = { arrivalMs: 0, skewMs: 0, lostResponse: false, crashes: false, durationMs: 0 };
-    const skewed: Contender = { arrivalMs: 1000, skewMs: rangeMs + 1000, lostResponse: false, crashes: false, durationMs: 0 };
+    const skewed: Contender = {
+      arrivalMs: 1000,
+      skewMs: rangeMs + 1000,
+      lostResponse: false,
+      crashes: false,
+      durationMs: 0,
+    };
     expect(playTick(null, [early, skewed], true).runs).toEqual([0, 1]);
   });
 });

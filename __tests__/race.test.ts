@@ -10,7 +10,9 @@ async function race(args: string[], env: NodeJS.ProcessEnv) {
   const out = join(tempDir(), "runs.txt");
   writeFileSync(out, "");
   const results = await Promise.all(
-    Array.from({ length: contenders }, (_, index) => runCli([...args, "--node", `node-${index}`, `echo "$RUNJOP_NODE $RUNJOP_COUNTER" >> ${out}`], { env })),
+    Array.from({ length: contenders }, (_, index) =>
+      runCli([...args, "--node", `node-${index}`, `echo "$RUNJOP_NODE $RUNJOP_COUNTER" >> ${out}`], { env }),
+    ),
   );
   const lines = readFileSync(out, "utf8").split("\n").filter(Boolean);
   return { results, lines };

@@ -80,7 +80,14 @@ describe("runjop --s3", () => {
     const key = loggedKey(result.stderr);
     expect(key).toMatch(/^logs\/runjop-key-format-\d{8}-\d{6}-host-a\.log$/);
     const [, date, time] = /-(\d{8})-(\d{6})-/.exec(key)!;
-    const started = Date.UTC(+date.slice(0, 4), +date.slice(4, 6) - 1, +date.slice(6, 8), +time.slice(0, 2), +time.slice(2, 4), +time.slice(4, 6));
+    const started = Date.UTC(
+      +date.slice(0, 4),
+      +date.slice(4, 6) - 1,
+      +date.slice(6, 8),
+      +time.slice(0, 2),
+      +time.slice(2, 4),
+      +time.slice(4, 6),
+    );
     expect(started).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
     expect(started).toBeLessThanOrEqual(Date.now());
     expect(await listKeys("logs/runjop-key-format-")).toEqual([key]);
@@ -120,7 +127,9 @@ describe("runjop --s3", () => {
     const env = s3Env();
     const result = await runCli([...s3Args("silent-job"), "true"], { env });
     const text = (await getObject(loggedKey(result.stderr))).toString("utf8");
-    expect(text).toMatch(/^== runjop job silent-job, run 1, node host-a\n== command: true\n== started: [^\n]+ UTC\n== finished: succeeded, exit status 0, duration \d+\.\d{3} s\n$/);
+    expect(text).toMatch(
+      /^== runjop job silent-job, run 1, node host-a\n== command: true\n== started: [^\n]+ UTC\n== finished: succeeded, exit status 0, duration \d+\.\d{3} s\n$/,
+    );
   });
 
   test("ends a last line without newline before the footer", async () => {
@@ -134,7 +143,8 @@ describe("runjop --s3", () => {
     const env = s3Env();
     const dir = tempDir();
     const data = Buffer.alloc(13 * 1024 * 1024);
-    for (let offset = 0; offset < data.length; offset += 32) createHash("sha256").update(String(offset)).digest().copy(data, offset);
+    for (let offset = 0; offset < data.length; offset += 32)
+      createHash("sha256").update(String(offset)).digest().copy(data, offset);
     writeFileSync(join(dir, "data.bin"), data);
     const partsBefore = partRequests().length;
 
@@ -145,9 +155,13 @@ describe("runjop --s3", () => {
     const key = run.logUrl!.replace(`s3://${bucket}/`, "");
     const object = await getObject(key);
     const headerEnd = object.indexOf(" UTC\n") + 5;
-    expect(object.subarray(0, headerEnd).toString("utf8")).toMatch(/^== runjop job multi-part, run 1, node host-a\n== command: cat \S+\n== started: [^\n]+ UTC\n$/);
+    expect(object.subarray(0, headerEnd).toString("utf8")).toMatch(
+      /^== runjop job multi-part, run 1, node host-a\n== command: cat \S+\n== started: [^\n]+ UTC\n$/,
+    );
     expect(object.subarray(headerEnd, headerEnd + data.length).equals(data)).toBe(true);
-    expect(object.subarray(headerEnd + data.length).toString("utf8")).toMatch(/^\n?== finished: succeeded, exit status 0, duration [\d.]+ s\n$/);
+    expect(object.subarray(headerEnd + data.length).toString("utf8")).toMatch(
+      /^\n?== finished: succeeded, exit status 0, duration [\d.]+ s\n$/,
+    );
     // 13 MiB plus header and footer make three parts of at most 5 MiB.
     expect(partRequests().length - partsBefore).toBe(3);
   });
@@ -159,11 +173,16 @@ describe("runjop --s3", () => {
     // 6 MiB fill the first 5 MiB part; the job then waits until the test saw that part arrive.
     const script = `head -c 6291456 /dev/zero | tr '\\0' 'a'; echo; while [ ! -e ${marker} ]; do sleep 0.05; done; echo after`;
     const partsBefore = partRequests().length;
-    const child = spawn(process.execPath, [binPath, ...s3Args("streaming"), script], { env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [binPath, ...s3Args("streaming"), script], {
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (chunk) => (stderr += chunk));
     let exited = false;
-    const closed = new Promise<number | null>((resolve) => child.on("close", (code) => ((exited = true), resolve(code))));
+    const closed = new Promise<number | null>((resolve) =>
+      child.on("close", (code) => ((exited = true), resolve(code))),
+    );
 
     const deadline = Date.now() + 20000;
     while (partRequests().length === partsBefore && Date.now() < deadline && !exited) {
@@ -193,7 +212,10 @@ describe("runjop --s3", () => {
   test("replaces characters that keys mishandle", async () => {
     const env = s3Env();
     const id = "nightly backup/é:*?%+#~";
-    const result = await runCli(["--id", id, "--node", "host a.example", "--s3", `s3://${bucket}/odd`, "--s3-endpoint-url", s3.url, "echo odd"], { env });
+    const result = await runCli(
+      ["--id", id, "--node", "host a.example", "--s3", `s3://${bucket}/odd`, "--s3-endpoint-url", s3.url, "echo odd"],
+      { env },
+    );
     expect(result.code).toBe(0);
     const key = loggedKey(result.stderr);
     expect(key).toMatch(/^odd\/runjop-nightly_backup_________-\d{8}-\d{6}-host_a\.example\.log$/);
@@ -210,15 +232,21 @@ describe("runjop --s3", () => {
 
   test("missing bucket keeps a local copy", async () => {
     const env = s3Env();
-    const result = await runCli([...s3Args("no-bucket", "s3://no-such-bucket/x"), "echo kept; echo also >&2; exit 5"], { env });
+    const result = await runCli([...s3Args("no-bucket", "s3://no-such-bucket/x"), "echo kept; echo also >&2; exit 5"], {
+      env,
+    });
     expect(result.code).toBe(5);
     expect(result.stdout).toBe("kept\n");
     const warnings = result.stderr.split("\n").filter((line) => line.startsWith("runjop: warning:"));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/upload to s3:\/\/no-such-bucket\/x\/runjop-no-bucket-\d{8}-\d{6}-host-a\.log failed: bucket not found/);
+    expect(warnings[0]).toMatch(
+      /upload to s3:\/\/no-such-bucket\/x\/runjop-no-bucket-\d{8}-\d{6}-host-a\.log failed: bucket not found/,
+    );
     const path = /goes to (\S+\.log)$/.exec(warnings[0])![1];
     expect(path.startsWith(join(env.XDG_STATE_HOME!, "runjop", "logs") + "/")).toBe(true);
-    expect(readFileSync(path, "utf8")).toMatch(/^== runjop job no-bucket, run 1, node host-a\n== command: [^\n]+\n== started: [^\n]+\nkept\nalso\n== finished: failed, exit status 5, duration [\d.]+ s\n$/);
+    expect(readFileSync(path, "utf8")).toMatch(
+      /^== runjop job no-bucket, run 1, node host-a\n== command: [^\n]+\n== started: [^\n]+\nkept\nalso\n== finished: failed, exit status 5, duration [\d.]+ s\n$/,
+    );
 
     const [run] = await activityLog(env, "no-bucket");
     expect(run.state).toBe("failed");
@@ -238,7 +266,9 @@ describe("runjop --s3", () => {
         request.resume();
         request.on("end", () => {
           response.writeHead(403, { "content-type": "application/xml" });
-          response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+          response.end(
+            '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+          );
         });
         return true;
       }
@@ -251,7 +281,9 @@ describe("runjop --s3", () => {
       }
       return false;
     };
-    const result = await runCli([...s3Args("part-fails"), "-q", "head -c 12582912 /dev/zero; echo; echo done"], { env });
+    const result = await runCli([...s3Args("part-fails"), "-q", "head -c 12582912 /dev/zero; echo; echo done"], {
+      env,
+    });
     expect(result.code).toBe(0);
     expect(aborts).toBe(1);
     const warnings = result.stderr.split("\n").filter((line) => line.startsWith("runjop: warning:"));
@@ -268,12 +300,32 @@ describe("runjop --s3", () => {
 
 describe("runjop rejects bad S3 options", () => {
   const cases: Array<[string, string[], RegExp]> = [
-    ["no s3 scheme", ["--s3", "job-logs/prefix"], /^runjop: error: invalid --s3 'job-logs\/prefix': expected s3:\/\/BUCKET or s3:\/\/BUCKET\/PREFIX\n$/],
+    [
+      "no s3 scheme",
+      ["--s3", "job-logs/prefix"],
+      /^runjop: error: invalid --s3 'job-logs\/prefix': expected s3:\/\/BUCKET or s3:\/\/BUCKET\/PREFIX\n$/,
+    ],
     ["bad bucket name", ["--s3", "s3://a"], /invalid --s3 's3:\/\/a': bucket 'a' is not a valid S3 bucket name/],
-    ["unknown encryption", ["--s3", "s3://b-1", "--s3-sse", "aes"], /invalid --s3-sse 'aes': expected AES256 or aws:kms/],
-    ["kms key without aws:kms", ["--s3", "s3://b-1", "--s3-sse", "AES256", "--s3-kms-key-id", "k"], /--s3-kms-key-id needs --s3-sse aws:kms/],
-    ["kms key with a space", ["--s3", "s3://b-1", "--s3-sse", "aws:kms", "--s3-kms-key-id", "my key"], /invalid --s3-kms-key-id 'my key'/],
-    ["endpoint that is no URL", ["--s3", "s3://b-1", "--s3-endpoint-url", "localhost:9000"], /invalid --s3-endpoint-url 'localhost:9000': expected an http/],
+    [
+      "unknown encryption",
+      ["--s3", "s3://b-1", "--s3-sse", "aes"],
+      /invalid --s3-sse 'aes': expected AES256 or aws:kms/,
+    ],
+    [
+      "kms key without aws:kms",
+      ["--s3", "s3://b-1", "--s3-sse", "AES256", "--s3-kms-key-id", "k"],
+      /--s3-kms-key-id needs --s3-sse aws:kms/,
+    ],
+    [
+      "kms key with a space",
+      ["--s3", "s3://b-1", "--s3-sse", "aws:kms", "--s3-kms-key-id", "my key"],
+      /invalid --s3-kms-key-id 'my key'/,
+    ],
+    [
+      "endpoint that is no URL",
+      ["--s3", "s3://b-1", "--s3-endpoint-url", "localhost:9000"],
+      /invalid --s3-endpoint-url 'localhost:9000': expected an http/,
+    ],
     ["encryption without --s3", ["--s3-sse", "AES256"], /--s3-sse needs --s3 s3:\/\/BUCKET\[\/PREFIX\]/],
     ["endpoint without --s3", ["--s3-endpoint-url", "http://127.0.0.1:9"], /--s3-endpoint-url needs --s3/],
   ];
@@ -299,11 +351,25 @@ describe("runjop --s3 with DynamoDB", () => {
 
   test("names the table in the key and records log_url", async () => {
     const env = s3Env();
-    const result = await runCli(["--table", "sched-logs", "--endpoint-url", dynamo.url, ...s3Args("dynamo-job", `s3://${bucket}`), "echo from dynamo"], { env });
+    const result = await runCli(
+      [
+        "--table",
+        "sched-logs",
+        "--endpoint-url",
+        dynamo.url,
+        ...s3Args("dynamo-job", `s3://${bucket}`),
+        "echo from dynamo",
+      ],
+      { env },
+    );
     expect(result.code).toBe(0);
     const key = loggedKey(result.stderr);
     expect(key).toMatch(/^sched-logs-dynamo-job-\d{8}-\d{6}-host-a\.log$/);
-    const dynamoClient = new DynamoDBClient({ endpoint: dynamo.url, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+    const dynamoClient = new DynamoDBClient({
+      endpoint: dynamo.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
     const output = await dynamoClient.send(
       new QueryCommand({
         TableName: "sched-logs",
@@ -325,7 +391,10 @@ describe("runjop --s3 memory", () => {
     const size = 200 * 1024 * 1024;
     const script = `yes 'runjop memory test line with some text to make it longer 0123456789' | head -c ${size}`;
     const started = performance.now();
-    const child = spawn(process.execPath, [binPath, ...s3Args("big-output"), "-q", script], { env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [binPath, ...s3Args("big-output"), "-q", script], {
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (chunk) => (stderr += chunk));
     let peakKb = 0;
@@ -340,7 +409,9 @@ describe("runjop --s3 memory", () => {
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     clearInterval(sampler);
     const seconds = (performance.now() - started) / 1000;
-    console.log(`200 MiB through runjop --s3: peak RSS ${(peakKb / 1024).toFixed(1)} MiB, ${seconds.toFixed(1)} s, ${(200 / seconds).toFixed(1)} MiB/s`);
+    console.log(
+      `200 MiB through runjop --s3: peak RSS ${(peakKb / 1024).toFixed(1)} MiB, ${seconds.toFixed(1)} s, ${(200 / seconds).toFixed(1)} MiB/s`,
+    );
 
     expect(code).toBe(0);
     expect(stderr).toBe("");

@@ -7,7 +7,11 @@ import { startFaultProxy, type FaultProxy } from "./helpers/faultProxy.js";
 import { awsTestEnv, startDynalite, type RunningServer } from "./helpers/servers.js";
 
 /** Runs the CLI under faketime(1), starting at a UTC time such as "2026-12-04 10:07:00". */
-function runAt(fakeTime: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
+function runAt(
+  fakeTime: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((done) => {
     const child = spawn("faketime", [fakeTime, process.execPath, binPath, ...args], {
       env: { ...env, TZ: "UTC", FAKETIME_DONT_FAKE_MONOTONIC: "1" },
@@ -24,7 +28,22 @@ async function scheduledRuns(storeArgs: string[], env: NodeJS.ProcessEnv, times:
   const out = join(tempDir(), "runs.txt");
   writeFileSync(out, "");
   for (const [index, time] of times.entries()) {
-    const result = await runAt(`2026-12-04 ${time}`, [...storeArgs, "--id", "quarterly", "--node", `host-${index}`, "--range", "60", "--schedule", "*/15 * * * *", `echo "$RUNJOP_COUNTER $RUNJOP_NODE" >> ${out}`], env);
+    const result = await runAt(
+      `2026-12-04 ${time}`,
+      [
+        ...storeArgs,
+        "--id",
+        "quarterly",
+        "--node",
+        `host-${index}`,
+        "--range",
+        "60",
+        "--schedule",
+        "*/15 * * * *",
+        `echo "$RUNJOP_COUNTER $RUNJOP_NODE" >> ${out}`,
+      ],
+      env,
+    );
     expect(result.code).toBe(0);
   }
   return readFileSync(out, "utf8").split("\n").filter(Boolean);
@@ -89,7 +108,9 @@ test("embedded store file without the schedule columns is upgraded", async () =>
   expect(result.code).toBe(0);
   expect(result.stdout).toBe("5\n");
   const reopened = new DatabaseSync(path);
-  const head = reopened.prepare("SELECT occurrence_ms FROM heads WHERE job_id = 'old'").get() as { occurrence_ms: number };
+  const head = reopened.prepare("SELECT occurrence_ms FROM heads WHERE job_id = 'old'").get() as {
+    occurrence_ms: number;
+  };
   reopened.close();
   expect(head.occurrence_ms).toBeGreaterThan(0);
 });

@@ -15,7 +15,9 @@ describe("schedule occurrences", () => {
   });
 
   test("invalid expressions name the value", () => {
-    expect(() => validateSchedule("--schedule", "* * * *")).toThrow("invalid --schedule '* * * *': expected five cron fields");
+    expect(() => validateSchedule("--schedule", "* * * *")).toThrow(
+      "invalid --schedule '* * * *': expected five cron fields",
+    );
     expect(() => validateSchedule("--schedule", "0 0 * * * *")).toThrow("expected five cron fields");
     expect(() => validateSchedule("--schedule", "61 * * * *")).toThrow(/invalid --schedule '61 \* \* \* \*'/);
     expect(validateSchedule("--schedule", " 5 4 * * 0 ")).toBe("5 4 * * 0");

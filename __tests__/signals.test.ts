@@ -44,8 +44,15 @@ describe("signals sent to runjop", () => {
     test(`${signal} stops the process group and exits ${status}`, async () => {
       const dir = tempDir();
       const id = `signal-${signal}`;
-      const cli = startCli(["--table", table, "--endpoint-url", dynamo.url, "--id", id, familyCommand(dir)], cliEnv(awsTestEnv()));
-      await waitFor(() => existsSync(join(dir, "child")) && existsSync(join(dir, "grandchild")), 15000, "the command to start");
+      const cli = startCli(
+        ["--table", table, "--endpoint-url", dynamo.url, "--id", id, familyCommand(dir)],
+        cliEnv(awsTestEnv()),
+      );
+      await waitFor(
+        () => existsSync(join(dir, "child")) && existsSync(join(dir, "grandchild")),
+        15000,
+        "the command to start",
+      );
       const grandchild = pidIn(dir, "grandchild");
       expect(isAlive(grandchild)).toBe(true);
       cli.child.kill(signal);
@@ -67,8 +74,15 @@ describe("signals sent to runjop", () => {
   test("command ignoring SIGTERM is killed after the grace period", async () => {
     const dir = tempDir();
     const id = "signal-ignored";
-    const cli = startCli(["--table", table, "--endpoint-url", dynamo.url, "--id", id, familyCommand(dir, "trap '' TERM; ")], cliEnv(awsTestEnv()));
-    await waitFor(() => existsSync(join(dir, "child")) && existsSync(join(dir, "grandchild")), 15000, "the command to start");
+    const cli = startCli(
+      ["--table", table, "--endpoint-url", dynamo.url, "--id", id, familyCommand(dir, "trap '' TERM; ")],
+      cliEnv(awsTestEnv()),
+    );
+    await waitFor(
+      () => existsSync(join(dir, "child")) && existsSync(join(dir, "grandchild")),
+      15000,
+      "the command to start",
+    );
     const grandchild = pidIn(dir, "grandchild");
     const sentAt = performance.now();
     cli.child.kill("SIGTERM");
@@ -87,7 +101,10 @@ describe("signals sent to runjop", () => {
   test("timeout stops the group and records timed_out", async () => {
     const dir = tempDir();
     const id = "signal-timeout";
-    const result = await runCli(["--table", table, "--endpoint-url", dynamo.url, "--id", id, "--timeout", "1", familyCommand(dir)], { env: cliEnv(awsTestEnv()) });
+    const result = await runCli(
+      ["--table", table, "--endpoint-url", dynamo.url, "--id", id, "--timeout", "1", familyCommand(dir)],
+      { env: cliEnv(awsTestEnv()) },
+    );
     expect(result.code).toBe(124);
     // Usually about 1 s. On a loaded machine the shell may start its background sleep after the
     // SIGTERM, and then the SIGKILL 10 s later stops it: the bound allows for that.
@@ -103,11 +120,15 @@ describe("signals sent to runjop", () => {
     // SIGKILL cannot be forwarded: the command outlives runjop, which is why the lease exists.
     const dir = tempDir();
     const id = "signal-kill";
-    const cli = startCli(["--table", table, "--endpoint-url", dynamo.url, "--id", id, "--lease", "2", familyCommand(dir)], cliEnv(awsTestEnv()));
+    const cli = startCli(
+      ["--table", table, "--endpoint-url", dynamo.url, "--id", id, "--lease", "2", familyCommand(dir)],
+      cliEnv(awsTestEnv()),
+    );
     await waitFor(() => existsSync(join(dir, "child")), 15000, "the command to start");
     // The start record is written while the command starts, so it may land after the command runs.
     const deadline = Date.now() + 15000;
-    while (!(await itemsByCounter(id)).has("1") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!(await itemsByCounter(id)).has("1") && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     cli.child.kill("SIGKILL");
     await cli.exited;
     killGroup(pidIn(dir, "child"));

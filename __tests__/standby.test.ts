@@ -53,7 +53,11 @@ function sqliteCase(): StoreCase {
     rows: async (id) => {
       const db = new DatabaseSync(path);
       try {
-        const rows = db.prepare("SELECT counter, node, state FROM runs WHERE job_id = ? ORDER BY counter").all(id) as { counter: number; node: string; state: string }[];
+        const rows = db.prepare("SELECT counter, node, state FROM runs WHERE job_id = ? ORDER BY counter").all(id) as {
+          counter: number;
+          node: string;
+          state: string;
+        }[];
         return rows.map((row) => [String(row.counter), row.node, row.state]);
       } finally {
         db.close();
@@ -63,9 +67,30 @@ function sqliteCase(): StoreCase {
 }
 
 /** Starts contenders at once on one job, each named node-0, node-1, ... */
-function startContenders(store: StoreCase, id: string, count: number, leaseSeconds: number, command: string): StartedCli[] {
+function startContenders(
+  store: StoreCase,
+  id: string,
+  count: number,
+  leaseSeconds: number,
+  command: string,
+): StartedCli[] {
   return Array.from({ length: count }, (_, index) =>
-    startCli([...store.storeArgs(), "--id", id, "--node", `node-${index}`, "--range", "60", "--lease", String(leaseSeconds), "--standby", command], store.env()),
+    startCli(
+      [
+        ...store.storeArgs(),
+        "--id",
+        id,
+        "--node",
+        `node-${index}`,
+        "--range",
+        "60",
+        "--lease",
+        String(leaseSeconds),
+        "--standby",
+        command,
+      ],
+      store.env(),
+    ),
   );
 }
 
@@ -121,7 +146,13 @@ for (const makeStore of [dynamoCase, sqliteCase]) {
         const store = makeStore();
         const runs = join(tempDir(), "runs");
         // The run outlasts its lease of 3 s through its heartbeat, then ends.
-        const contenders = startContenders(store, `finished-${exitCode}`, 3, 3, `echo $RUNJOP_NODE >> ${runs}; sleep 4; exit ${exitCode}`);
+        const contenders = startContenders(
+          store,
+          `finished-${exitCode}`,
+          3,
+          3,
+          `echo $RUNJOP_NODE >> ${runs}; sleep 4; exit ${exitCode}`,
+        );
         const results: CliResult[] = await Promise.all(contenders.map((contender) => contender.result));
         const ran = lines(runs);
         expect(ran).toHaveLength(1);
@@ -131,7 +162,9 @@ for (const makeStore of [dynamoCase, sqliteCase]) {
             expect(result.code).toBe(exitCode);
           } else {
             expect(result.code).toBe(0);
-            expect(result.stderr).toContain(`standby for job finished-${exitCode} ends: run 1 on node ${ran[0]} finished (${state}); the command did not run here`);
+            expect(result.stderr).toContain(
+              `standby for job finished-${exitCode} ends: run 1 on node ${ran[0]} finished (${state}); the command did not run here`,
+            );
           }
         });
         expect(await store.rows(`finished-${exitCode}`)).toEqual([["1", ran[0], state]]);
@@ -143,16 +176,36 @@ for (const makeStore of [dynamoCase, sqliteCase]) {
 describe("standby bound and polling", () => {
   test("standby gives up at --standby-max", async () => {
     const dir = tempDir();
-    const holder = startCli(["--table", table, "--endpoint-url", dynamo.url, "--id", "bound", "--node", "holder", "--lease", "3", "sleep 8"], cliEnv(awsTestEnv()));
+    const holder = startCli(
+      ["--table", table, "--endpoint-url", dynamo.url, "--id", "bound", "--node", "holder", "--lease", "3", "sleep 8"],
+      cliEnv(awsTestEnv()),
+    );
     await waitFor(() => holder.stderr().includes("running job bound"), 15000, "the holder to start");
     const standby = startCli(
-      ["--table", table, "--endpoint-url", proxy.url, "--id", "bound", "--node", "standby", "--lease", "3", "--standby", "--standby-max", "3", `touch ${join(dir, "ran")}`],
+      [
+        "--table",
+        table,
+        "--endpoint-url",
+        proxy.url,
+        "--id",
+        "bound",
+        "--node",
+        "standby",
+        "--lease",
+        "3",
+        "--standby",
+        "--standby-max",
+        "3",
+        `touch ${join(dir, "ran")}`,
+      ],
       cliEnv(awsTestEnv()),
     );
     const result = await standby.result;
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("standby for job bound ends after 3 s: node holder holds it with run 1");
-    expect(result.stderr).toContain("--standby-max 3 is not longer than --lease 3: a dead holder's lease may not lapse before the standby ends");
+    expect(result.stderr).toContain(
+      "--standby-max 3 is not longer than --lease 3: a dead holder's lease may not lapse before the standby ends",
+    );
     expect(existsSync(join(dir, "ran"))).toBe(false);
     expect(result.elapsedMs).toBeGreaterThan(3000);
     expect(result.elapsedMs).toBeLessThan(7000);
@@ -173,12 +226,32 @@ describe("standby bound and polling", () => {
 describe("stalled heartbeat", () => {
   test("renewal that hangs warns while the command runs", async () => {
     const dir = tempDir();
-    proxy.addRule({ operation: "UpdateItem", when: (body) => body.UpdateExpression === "SET #lease = :lease", fault: { kind: "hang" } });
+    proxy.addRule({
+      operation: "UpdateItem",
+      when: (body) => body.UpdateExpression === "SET #lease = :lease",
+      fault: { kind: "hang" },
+    });
     const run = startCli(
-      ["--table", table, "--endpoint-url", proxy.url, "--id", "stall", "--node", "stalled", "--lease", "3", `sleep 7; touch ${join(dir, "done")}`],
+      [
+        "--table",
+        table,
+        "--endpoint-url",
+        proxy.url,
+        "--id",
+        "stall",
+        "--node",
+        "stalled",
+        "--lease",
+        "3",
+        `sleep 7; touch ${join(dir, "done")}`,
+      ],
       cliEnv(awsTestEnv()),
     );
-    await waitFor(() => run.stderr().includes("lease of job stall may have lapsed: last renewed"), 15000, "the lapse warning");
+    await waitFor(
+      () => run.stderr().includes("lease of job stall may have lapsed: last renewed"),
+      15000,
+      "the lapse warning",
+    );
     expect(existsSync(join(dir, "done"))).toBe(false);
     // The reservation and one renewal that hangs: later ticks skip while it is in flight.
     expect(proxy.count("UpdateItem")).toBe(2);

@@ -1,8 +1,4 @@
-import {
-  awsTestEnv,
-  startDynalite,
-  type RunningServer,
-} from "./helpers/servers.js";
+import { awsTestEnv, startDynalite, type RunningServer } from "./helpers/servers.js";
 import { join } from "node:path";
 import { randomToken } from "../src/token.js";
 import { cliEnv, runCli, tempDir } from "./helpers/cli.js";
@@ -13,11 +9,7 @@ import { cliEnv, runCli, tempDir } from "./helpers/cli.js";
  * each one appears there.
  */
 function loadedBuiltins(stderr: string): Set<string> {
-  return new Set(
-    [...stderr.matchAll(/load built-in module (?:node:)?(\S+)/g)].map(
-      (match) => match[1],
-    ),
-  );
+  return new Set([...stderr.matchAll(/load built-in module (?:node:)?(\S+)/g)].map((match) => match[1]));
 }
 
 describe("start-up of the built CLI", () => {
@@ -45,15 +37,7 @@ describe("start-up of the built CLI", () => {
   });
 
   test("embedded skip path loads no crypto or child_process", async () => {
-    const args = [
-      "--store-path",
-      join(tempDir(), "runjop.sqlite"),
-      "--id",
-      "held",
-      "--range",
-      "3600",
-      "true",
-    ];
+    const args = ["--store-path", join(tempDir(), "runjop.sqlite"), "--id", "held", "--range", "3600", "true"];
     const first = await runCli(args);
     const second = await runCli(args, {
       env: cliEnv({ NODE_DEBUG: "module" }),
@@ -68,17 +52,7 @@ describe("start-up of the built CLI", () => {
   });
 
   test("DynamoDB skip path loads no http2 or child_process", async () => {
-    const args = [
-      "--table",
-      "startup",
-      "--endpoint-url",
-      dynalite.url,
-      "--id",
-      "held",
-      "--range",
-      "3600",
-      "true",
-    ];
+    const args = ["--table", "startup", "--endpoint-url", dynalite.url, "--id", "held", "--range", "3600", "true"];
     const env = cliEnv(awsTestEnv());
     const first = await runCli(args, { env });
     const second = await runCli(args, {
@@ -94,18 +68,9 @@ describe("start-up of the built CLI", () => {
   });
 
   test("winner on DynamoDB still runs the command", async () => {
-    const result = await runCli(
-      [
-        "--table",
-        "startup",
-        "--endpoint-url",
-        dynalite.url,
-        "--id",
-        "winner",
-        "echo ran",
-      ],
-      { env: cliEnv(awsTestEnv()) },
-    );
+    const result = await runCli(["--table", "startup", "--endpoint-url", dynalite.url, "--id", "winner", "echo ran"], {
+      env: cliEnv(awsTestEnv()),
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("ran\n");
     expect(result.stderr).toContain("ran job winner as run 1: succeeded");
@@ -116,9 +81,7 @@ describe("randomToken", () => {
   test("returns distinct version 4 UUIDs", () => {
     const tokens = Array.from({ length: 1000 }, () => randomToken());
     for (const token of tokens)
-      expect(token).toMatch(
-        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
-      );
+      expect(token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set(tokens).size).toBe(tokens.length);
   });
 });

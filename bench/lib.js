@@ -15,13 +15,7 @@ export async function startServers() {
   });
   const ready = await new Promise((done, fail) => {
     child.once("message", done);
-    child.once("exit", (code) =>
-      fail(
-        new Error(
-          `bench/servers.js exited with status ${code} before it was ready`,
-        ),
-      ),
-    );
+    child.once("exit", (code) => fail(new Error(`bench/servers.js exited with status ${code} before it was ready`)));
   });
   let nextId = 1;
   const pending = new Map();
@@ -74,11 +68,7 @@ export function benchEnv(extra = {}) {
  * Runs a process to its exit and returns the milliseconds from just before spawn() to the
  * 'exit' event, its exit status and its output. Rejects after `killAfterMs`.
  */
-export function timeProcess(
-  file,
-  args,
-  { env = benchEnv(), killAfterMs = 60000 } = {},
-) {
+export function timeProcess(file, args, { env = benchEnv(), killAfterMs = 60000 } = {}) {
   return new Promise((done, fail) => {
     const started = performance.now();
     const child = spawn(file, args, { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -91,12 +81,7 @@ export function timeProcess(
     child.on("exit", () => (exitedMs = performance.now() - started));
     child.on("close", (code, signal) => {
       clearTimeout(killer);
-      if (signal === "SIGKILL")
-        fail(
-          new Error(
-            `${file} ${args.join(" ")} was killed after ${killAfterMs} ms`,
-          ),
-        );
+      if (signal === "SIGKILL") fail(new Error(`${file} ${args.join(" ")} was killed after ${killAfterMs} ms`));
       else done({ ms: exitedMs, code, stdout, stderr });
     });
     child.on("error", fail);
@@ -117,20 +102,13 @@ export async function timeChecked(file, args, options = {}, expected = 0) {
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? sorted[middle]
-    : (sorted[middle - 1] + sorted[middle]) / 2;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Returns the value below which `fraction` of the values lie (nearest rank). */
 export function percentile(values, fraction) {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(
-      sorted.length - 1,
-      Math.max(0, Math.ceil(fraction * sorted.length) - 1),
-    )
-  ];
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
 }
 
 /** Median, min and max of a list of numbers. */
@@ -168,19 +146,14 @@ export function countRoundTrips(entries) {
 /** Counts log entries by operation, as "UpdateItem 1, PutItem 1". */
 export function countByTarget(entries) {
   const counts = {};
-  for (const entry of entries)
-    counts[entry.target] = (counts[entry.target] ?? 0) + 1;
+  for (const entry of entries) counts[entry.target] = (counts[entry.target] ?? 0) + 1;
   return counts;
 }
 
 /** Formats a Markdown table. */
 export function markdownTable(headers, rows) {
   const line = (cells) => `| ${cells.join(" | ")} |`;
-  return [
-    line(headers),
-    line(headers.map(() => "---")),
-    ...rows.map(line),
-  ].join("\n");
+  return [line(headers), line(headers.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
 /** Divides each subject timing by the floor timing of the same round. */

@@ -28,10 +28,7 @@ const { values } = parseArgs({
     out: { type: "string", default: "BENCHMARKS.md" },
   },
 });
-const selected =
-  values.only === undefined
-    ? sections.map((_, index) => index + 1)
-    : values.only.split(",").map(Number);
+const selected = values.only === undefined ? sections.map((_, index) => index + 1) : values.only.split(",").map(Number);
 for (const number of selected) {
   if (!Number.isInteger(number) || number < 1 || number > sections.length) {
     console.error(
@@ -113,14 +110,9 @@ const header = [
   "",
   "Each timing is the median over repeated runs, with the min and max in brackets, and each is set against a floor measured in the same run, in alternation with it. " +
     "A wall time runs from just before spawn() to the process's exit. The servers (dynalite, s3rver and the latency proxies) run on 127.0.0.1 in a child process of the benchmark. " +
-    (values.quick
-      ? "This was a quick run with fewer rounds: use it to compare changes, not to publish. "
-      : "") +
+    (values.quick ? "This was a quick run with fewer rounds: use it to compare changes, not to publish. " : "") +
     "The machine is shared with other work, so its load changes during the run and single runs can be far from the median; the load average at the start of each section is given.",
   "",
 ];
-writeFileSync(
-  resolve(root, values.out),
-  `${[...header, ...report].join("\n").trimEnd()}\n`,
-);
+writeFileSync(resolve(root, values.out), `${[...header, ...report].join("\n").trimEnd()}\n`);
 console.log(`bench: wrote ${values.out} in ${totalSeconds} s`);

@@ -19,9 +19,7 @@ let s3;
 let s3Directory;
 
 function listen(server) {
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve(server.address().port)),
-  );
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server.address().port)));
 }
 
 /** Forwards each request to the upstream port after `delayMs`, and logs it. */
@@ -32,9 +30,10 @@ function startProxy(upstreamPort, delayMs, name) {
     request.on("data", (chunk) => chunks.push(chunk));
     request.on("end", () => {
       const body = Buffer.concat(chunks);
-      const target = String(
-        request.headers["x-amz-target"] ?? `${request.method} ${request.url}`,
-      ).replace(/^DynamoDB_\d+\./, "");
+      const target = String(request.headers["x-amz-target"] ?? `${request.method} ${request.url}`).replace(
+        /^DynamoDB_\d+\./,
+        "",
+      );
       const forward = () => {
         const upstream = http.request(
           {

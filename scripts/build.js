@@ -40,15 +40,21 @@ function deferHttp2(out) {
   const code = readFileSync(file, "utf8");
   if (!code.includes('"node:http2"')) return;
   if (!code.includes(eagerHttp2)) {
-    throw new Error(`scripts/build.js: the ncc stub for node:http2 was not found in ${file}; update eagerHttp2 to the new ncc output`);
+    throw new Error(
+      `scripts/build.js: the ncc stub for node:http2 was not found in ${file}; update eagerHttp2 to the new ncc output`,
+    );
   }
   writeFileSync(file, code.replace(eagerHttp2, lazyHttp2));
 }
 
 for (const { source, out } of entries) {
   rmSync(out, { recursive: true, force: true });
-  execFileSync(process.execPath, ["node_modules/@vercel/ncc/dist/ncc/cli.js", "build", source, "-o", out, "--quiet", "--target", "es2023"], {
-    stdio: "inherit",
-  });
+  execFileSync(
+    process.execPath,
+    ["node_modules/@vercel/ncc/dist/ncc/cli.js", "build", source, "-o", out, "--quiet", "--target", "es2023"],
+    {
+      stdio: "inherit",
+    },
+  );
   deferHttp2(out);
 }

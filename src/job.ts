@@ -76,7 +76,9 @@ export function runJob(options: JobOptions): Promise<Outcome & { exitCode: numbe
       stopStartedAt = performance.now();
       signalGroup(signal);
       killTimer = setTimeout(() => {
-        logger.warn(`command still running ${options.killGraceMs / 1000} s after ${signal}; sending SIGKILL to its process group`);
+        logger.warn(
+          `command still running ${options.killGraceMs / 1000} s after ${signal}; sending SIGKILL to its process group`,
+        );
         signalGroup("SIGKILL");
       }, options.killGraceMs);
     };

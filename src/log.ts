@@ -65,7 +65,9 @@ export class CliLogger implements Logger {
         appendFileSync(this.options.file, `${new Date().toISOString()} ${level.toUpperCase()}${job} ${message}\n`);
       } catch (error) {
         this.fileFailed = true;
-        this.stderr(`runjop: warning: cannot append to log file ${this.options.file}: ${messageOf(error)}; logging to stderr only\n`);
+        this.stderr(
+          `runjop: warning: cannot append to log file ${this.options.file}: ${messageOf(error)}; logging to stderr only\n`,
+        );
       }
     }
   }

@@ -28,8 +28,7 @@ export interface ReserveContext {
 
 /** The result of a reservation: the run this contender now holds, or why it skipped. */
 export type Claim =
-  | { won: true; run: RunRecord; abandoned?: Head }
-  | { won: false; result: Extract<RunResult, { executed: false }> };
+  { won: true; run: RunRecord; abandoned?: Head } | { won: false; result: Extract<RunResult, { executed: false }> };
 
 export interface RunContext extends ReserveContext {
   settings: RunSettings;
@@ -62,14 +61,17 @@ export interface OutputLog {
 /** Shows a command as a person typed it, for logs and the activity log. */
 export function describeCommand(command: Command): string {
   if (command.kind === "shell") return command.script;
-  return [command.file, ...command.args].map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : JSON.stringify(word))).join(" ");
+  return [command.file, ...command.args]
+    .map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : JSON.stringify(word)))
+    .join(" ");
 }
 
 /** Describes the holder of a range in one line: who, which run, since when, and in what state. */
 export function describeHolder(holder: Head | undefined): string {
   if (!holder) return "another contender holds the range";
   const since = formatUtc(holder.startMs);
-  const occurrence = holder.occurrenceMs === undefined ? "" : ` for the occurrence of ${formatUtc(holder.occurrenceMs)} UTC`;
+  const occurrence =
+    holder.occurrenceMs === undefined ? "" : ` for the occurrence of ${formatUtc(holder.occurrenceMs)} UTC`;
   return `node ${holder.node} holds it with run ${holder.counter}${occurrence}, started ${since} UTC (${holder.state})`;
 }
 
@@ -82,7 +84,8 @@ export async function claimJob(context: ReserveContext, command?: string): Promi
   const token = randomToken();
   const nowMs = Date.now();
   const occurrenceMs = settings.schedule === undefined ? undefined : latestOccurrence(settings.schedule, nowMs);
-  const occurrenceLabel = occurrenceMs === undefined ? "" : ` for the occurrence of ${formatUtc(occurrenceMs)} UTC (${settings.schedule})`;
+  const occurrenceLabel =
+    occurrenceMs === undefined ? "" : ` for the occurrence of ${formatUtc(occurrenceMs)} UTC (${settings.schedule})`;
   logger.debug(`reserving job ${settings.id}${occurrenceLabel} for node ${settings.node} in ${store.description}`);
 
   const sentAt = performance.now();
@@ -130,9 +133,12 @@ export async function claimJob(context: ReserveContext, command?: string): Promi
     throw await abandonLateReservation(store, run, lateByMs, settings.rangeSeconds * 1000, logger);
   }
   if (reservation.abandoned) {
-    logger.warn(`run ${reservation.abandoned.counter} of job ${settings.id} on node ${reservation.abandoned.node} stopped renewing its lease; marking it abandoned`);
+    logger.warn(
+      `run ${reservation.abandoned.counter} of job ${settings.id} on node ${reservation.abandoned.node} stopped renewing its lease; marking it abandoned`,
+    );
   }
-  if (settings.force) logger.info(`job ${settings.id} is forced: the range and the schedule occurrence were not checked`);
+  if (settings.force)
+    logger.info(`job ${settings.id} is forced: the range and the schedule occurrence were not checked`);
   return { won: true, run, abandoned: reservation.abandoned };
 }
 
@@ -213,9 +219,18 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
     logger.info(reason);
   } catch (error) {
     // The command's status is kept whatever happens to the record.
-    logger.error(`could not record the outcome of run ${run.counter} (${outcome.state}, exit status ${outcome.exitCode}): ${messageOf(error)}`);
+    logger.error(
+      `could not record the outcome of run ${run.counter} (${outcome.state}, exit status ${outcome.exitCode}): ${messageOf(error)}`,
+    );
   }
-  return { executed: true, counter: run.counter, exitCode: outcome.exitCode, outcome, reason, ...(outcome.logUrl ? { logUrl: outcome.logUrl } : {}) };
+  return {
+    executed: true,
+    counter: run.counter,
+    exitCode: outcome.exitCode,
+    outcome,
+    reason,
+    ...(outcome.logUrl ? { logUrl: outcome.logUrl } : {}),
+  };
 }
 
 /**
@@ -231,38 +246,43 @@ function startHeartbeat(context: RunContext, token: string, reservedAtMs: number
   let inFlight = false;
   let lastRenewedMs = reservedAtMs;
   let lapseWarned = false;
-  const timer = setInterval(() => {
-    const nowMs = Date.now();
-    if (!lapseWarned && !lost && nowMs - lastRenewedMs > leaseMs) {
-      lapseWarned = true;
-      logger.warn(`lease of job ${settings.id} may have lapsed: last renewed ${Math.round((nowMs - lastRenewedMs) / 1000)} s ago; the command keeps running`);
-    }
-    if (inFlight) return;
-    inFlight = true;
-    store
-      .extendLease(settings.id, token, nowMs + leaseMs)
-      .then((held) => {
-        if (!held && !lost) {
-          lost = true;
-          logger.warn(`lease of job ${settings.id} was taken by another contender; the command keeps running`);
-        }
-        if (held) {
-          lastRenewedMs = nowMs;
-          lapseWarned = false;
-        }
-      })
-      .then(() => {
-        if (failures > 0) logger.info(`renewed the lease of job ${settings.id} after ${failures} failed attempts`);
-        failures = 0;
-      })
-      .catch((error) => {
-        // One warning per streak of failures, so that a store that stays down does not flood the log.
-        if (failures++ === 0) logger.warn(`could not renew the lease of job ${settings.id}: ${messageOf(error)}`);
-      })
-      .finally(() => {
-        inFlight = false;
-      });
-  }, Math.max(1000, Math.floor(leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      const nowMs = Date.now();
+      if (!lapseWarned && !lost && nowMs - lastRenewedMs > leaseMs) {
+        lapseWarned = true;
+        logger.warn(
+          `lease of job ${settings.id} may have lapsed: last renewed ${Math.round((nowMs - lastRenewedMs) / 1000)} s ago; the command keeps running`,
+        );
+      }
+      if (inFlight) return;
+      inFlight = true;
+      store
+        .extendLease(settings.id, token, nowMs + leaseMs)
+        .then((held) => {
+          if (!held && !lost) {
+            lost = true;
+            logger.warn(`lease of job ${settings.id} was taken by another contender; the command keeps running`);
+          }
+          if (held) {
+            lastRenewedMs = nowMs;
+            lapseWarned = false;
+          }
+        })
+        .then(() => {
+          if (failures > 0) logger.info(`renewed the lease of job ${settings.id} after ${failures} failed attempts`);
+          failures = 0;
+        })
+        .catch((error) => {
+          // One warning per streak of failures, so that a store that stays down does not flood the log.
+          if (failures++ === 0) logger.warn(`could not renew the lease of job ${settings.id}: ${messageOf(error)}`);
+        })
+        .finally(() => {
+          inFlight = false;
+        });
+    },
+    Math.max(1000, Math.floor(leaseMs / 3)),
+  );
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

@@ -16,7 +16,9 @@ export function validateSchedule(option: string, expression: string): string {
   try {
     CronExpressionParser.parse(trimmed, { tz: "UTC", strict: false });
   } catch (error) {
-    throw new UsageError(`invalid ${option} '${expression}': ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `invalid ${option} '${expression}': ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   return trimmed;
 }

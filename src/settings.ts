@@ -93,7 +93,9 @@ export function parseHistoryDays(option: string, value: string): number {
   const trimmed = value.trim();
   const days = Number(trimmed);
   if (!/^[0-9]+$/.test(trimmed) || days < 1 || days > maxHistoryDays) {
-    throw new UsageError(`invalid ${option} '${value}': expected a whole number of days from 1 to ${maxHistoryDays}, such as 90`);
+    throw new UsageError(
+      `invalid ${option} '${value}': expected a whole number of days from 1 to ${maxHistoryDays}, such as 90`,
+    );
   }
   return days;
 }
@@ -104,10 +106,14 @@ const maxIdBytes = 2048;
 /** Checks a job id: DynamoDB's key limits, and no control characters that would break log lines. */
 export function validateId(option: string, id: string | undefined): string {
   if (id === undefined || id === "") {
-    throw new UsageError(`missing ${option}: give the job a name shared by all hosts, such as ${option} nightly-report`);
+    throw new UsageError(
+      `missing ${option}: give the job a name shared by all hosts, such as ${option} nightly-report`,
+    );
   }
   if (Buffer.byteLength(id, "utf8") > maxIdBytes) {
-    throw new UsageError(`invalid ${option}: ${Buffer.byteLength(id, "utf8")} bytes is longer than DynamoDB's ${maxIdBytes}-byte key limit`);
+    throw new UsageError(
+      `invalid ${option}: ${Buffer.byteLength(id, "utf8")} bytes is longer than DynamoDB's ${maxIdBytes}-byte key limit`,
+    );
   }
   checkPrintable(option, id);
   return id;
@@ -124,7 +130,9 @@ export function validateNode(option: string, node: string): string {
 function checkPrintable(option: string, value: string): void {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) {
-    throw new UsageError(`invalid ${option} ${JSON.stringify(value)}: control characters such as newlines are not allowed`);
+    throw new UsageError(
+      `invalid ${option} ${JSON.stringify(value)}: control characters such as newlines are not allowed`,
+    );
   }
 }
 
@@ -160,7 +168,8 @@ export function validateUrl(option: string, url: string): string {
 
 /** Returns the embedded store's default file: $XDG_STATE_HOME/runjop/runjop.sqlite, else ~/.local/state. */
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
-  const stateHome = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith("/") ? env.XDG_STATE_HOME : join(homedir(), ".local", "state");
+  const stateHome =
+    env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith("/") ? env.XDG_STATE_HOME : join(homedir(), ".local", "state");
   return join(stateHome, "runjop", "runjop.sqlite");
 }
 

@@ -22,7 +22,9 @@ export async function standBy(context: ReserveContext, lost: Skip, command?: str
   const deadline = performance.now() + maxMs;
   logger.info(`job ${settings.id} is held: ${describeHolder(lost.holder)}; standing by for up to ${maxMs / 1000} s`);
   if (maxMs <= leaseMs) {
-    logger.warn(`--standby-max ${maxMs / 1000} is not longer than --lease ${leaseMs / 1000}: a dead holder's lease may not lapse before the standby ends; raise --standby-max`);
+    logger.warn(
+      `--standby-max ${maxMs / 1000} is not longer than --lease ${leaseMs / 1000}: a dead holder's lease may not lapse before the standby ends; raise --standby-max`,
+    );
   }
 
   let watched = lost.holder;
@@ -36,15 +38,27 @@ export async function standBy(context: ReserveContext, lost: Skip, command?: str
       readFailures = 0;
     } catch (error) {
       // One warning per streak of failures. The bound still ends the wait.
-      if (readFailures++ === 0) logger.warn(`could not read the holder of job ${settings.id} while standing by: ${messageOf(error)}`);
+      if (readFailures++ === 0)
+        logger.warn(`could not read the holder of job ${settings.id} while standing by: ${messageOf(error)}`);
     }
 
     if (readSucceeded) {
-      if (head === undefined) return skip(lost, `standby for job ${settings.id} ends: the job has no holder any more; the command did not run here`, logger);
+      if (head === undefined)
+        return skip(
+          lost,
+          `standby for job ${settings.id} ends: the job has no holder any more; the command did not run here`,
+          logger,
+        );
       if (head.state !== "running") {
-        return skip(lost, `standby for job ${settings.id} ends: run ${head.counter} on node ${head.node} finished (${head.state}); the command did not run here`, logger, head);
+        return skip(
+          lost,
+          `standby for job ${settings.id} ends: run ${head.counter} on node ${head.node} finished (${head.state}); the command did not run here`,
+          logger,
+          head,
+        );
       }
-      if (watched !== undefined && head.token !== watched.token) logger.info(`run ${head.counter} on node ${head.node} now holds job ${settings.id}; watching it`);
+      if (watched !== undefined && head.token !== watched.token)
+        logger.info(`run ${head.counter} on node ${head.node} now holds job ${settings.id}; watching it`);
       watched = head;
 
       // NOTE: a lapsed lease shows that the holder's runjop stopped, not that its command did:
@@ -58,7 +72,12 @@ export async function standBy(context: ReserveContext, lost: Skip, command?: str
 
     const remainingMs = deadline - performance.now();
     if (remainingMs <= 0) {
-      return skip(lost, `standby for job ${settings.id} ends after ${maxMs / 1000} s: ${describeHolder(watched)}; the command did not run here`, logger, watched);
+      return skip(
+        lost,
+        `standby for job ${settings.id} ends after ${maxMs / 1000} s: ${describeHolder(watched)}; the command did not run here`,
+        logger,
+        watched,
+      );
     }
     // Wake soon after the lease ends when that comes before the next poll.
     const untilLapseMs = watched ? Math.max(0, watched.leaseUntilMs - Date.now()) + 100 : Infinity;
@@ -68,18 +87,34 @@ export async function standBy(context: ReserveContext, lost: Skip, command?: str
 }
 
 /** Sends the takeover write. Returns the won claim, or undefined when another standby won or the holder renewed. */
-async function tryTakeOver(context: ReserveContext, holder: Head, nowMs: number, command?: string): Promise<Claim | undefined> {
+async function tryTakeOver(
+  context: ReserveContext,
+  holder: Head,
+  nowMs: number,
+  command?: string,
+): Promise<Claim | undefined> {
   const { settings, store, logger } = context;
   const token = randomToken();
   let reservation;
   try {
-    reservation = await store.takeOver({ jobId: settings.id, holder, node: settings.node, token, nowMs, leaseMs: settings.leaseSeconds * 1000 });
+    reservation = await store.takeOver({
+      jobId: settings.id,
+      holder,
+      node: settings.node,
+      token,
+      nowMs,
+      leaseMs: settings.leaseSeconds * 1000,
+    });
   } catch (error) {
-    logger.warn(`could not take over job ${settings.id} from run ${holder.counter} on node ${holder.node}: ${messageOf(error)}`);
+    logger.warn(
+      `could not take over job ${settings.id} from run ${holder.counter} on node ${holder.node}: ${messageOf(error)}`,
+    );
     return undefined;
   }
   if (!reservation.won) {
-    logger.debug(`takeover of job ${settings.id} from run ${holder.counter} failed its condition: another standby took over or the run ended`);
+    logger.debug(
+      `takeover of job ${settings.id} from run ${holder.counter} failed its condition: another standby took over or the run ended`,
+    );
     return undefined;
   }
   const abandoned = reservation.abandoned ?? holder;
@@ -96,7 +131,9 @@ async function tryTakeOver(context: ReserveContext, holder: Head, nowMs: number,
     token,
     state: "running",
     command,
-    ...(settings.schedule !== undefined && abandoned.occurrenceMs !== undefined ? { occurrenceMs: abandoned.occurrenceMs } : {}),
+    ...(settings.schedule !== undefined && abandoned.occurrenceMs !== undefined
+      ? { occurrenceMs: abandoned.occurrenceMs }
+      : {}),
     expiresAt: settings.historyDays === undefined ? undefined : Math.floor(nowMs / 1000) + settings.historyDays * 86400,
   };
   return { won: true, run, abandoned };

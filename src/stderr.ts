@@ -12,7 +12,6 @@ export function writeStderr(line: string): void {
   try {
     while (written < bytes.length) written += writeSync(2, bytes, written);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EAGAIN")
-      process.stderr.write(bytes.subarray(written));
+    if ((error as NodeJS.ErrnoException).code === "EAGAIN") process.stderr.write(bytes.subarray(written));
   }
 }

@@ -10,8 +10,7 @@ export function randomToken(): string {
   try {
     const fd = openSync("/dev/urandom", "r");
     try {
-      if (readSync(fd, bytes, 0, 16, null) !== 16)
-        throw new Error("short read from /dev/urandom");
+      if (readSync(fd, bytes, 0, 16, null) !== 16) throw new Error("short read from /dev/urandom");
     } finally {
       closeSync(fd);
     }

@@ -95,7 +95,12 @@ export function runAction(entry: "main" | "post", options: ActionOptions): Promi
 }
 
 /** Variables the runner sets for one workflow run of one repository. */
-export function githubEnv(repository: string, runId: string, attempt = "1", extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function githubEnv(
+  repository: string,
+  runId: string,
+  attempt = "1",
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
   return {
     GITHUB_ACTIONS: "true",
     GITHUB_REPOSITORY: repository,

@@ -1,4 +1,10 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 /** What the proxy does to a request that a rule matches. */
@@ -65,13 +71,19 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     target?: string,
   ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> =>
     new Promise((resolve, reject) => {
-      const headers = { ...incoming.headers, "content-length": String(body.length), ...(target ? { "x-amz-target": target } : {}) };
+      const headers = {
+        ...incoming.headers,
+        "content-length": String(body.length),
+        ...(target ? { "x-amz-target": target } : {}),
+      };
       const outgoing = httpRequest(
         { host: upstream.hostname, port: upstream.port, path: incoming.url, method: incoming.method, headers },
         (response) => {
           const chunks: Buffer[] = [];
           response.on("data", (chunk: Buffer) => chunks.push(chunk));
-          response.on("end", () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
+          response.on("end", () =>
+            resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }),
+          );
           response.on("error", reject);
         },
       );
@@ -98,7 +110,11 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
   };
 
   /** Adds the current item to a ConditionalCheckFailedException body, read with a consistent GetItem. */
-  const withItem = async (incoming: IncomingMessage, request: Record<string, unknown>, answer: { status: number; body: Buffer }) => {
+  const withItem = async (
+    incoming: IncomingMessage,
+    request: Record<string, unknown>,
+    answer: { status: number; body: Buffer },
+  ) => {
     const error = JSON.parse(answer.body.toString("utf8")) as Record<string, unknown>;
     if (!String(error.__type ?? "").endsWith("ConditionalCheckFailedException")) return answer.body;
     const get = await forward(
@@ -120,7 +136,12 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     } catch {
       // Not JSON: no rule with a body check matches.
     }
-    const entry = rules.find(({ rule, used }) => rule.operation === operation && (rule.times === undefined || used < rule.times) && (!rule.when || rule.when(parsed)));
+    const entry = rules.find(
+      ({ rule, used }) =>
+        rule.operation === operation &&
+        (rule.times === undefined || used < rule.times) &&
+        (!rule.when || rule.when(parsed)),
+    );
     if (entry) entry.used++;
     const fault = entry?.rule.fault;
 
@@ -130,14 +151,24 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       return;
     }
     if (fault?.kind === "error") {
-      const payload = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${fault.type}`, message: fault.message ?? fault.type });
-      outgoing.writeHead(fault.status, { "content-type": "application/x-amz-json-1.0", "x-amzn-errortype": fault.type, "content-length": Buffer.byteLength(payload) });
+      const payload = JSON.stringify({
+        __type: `com.amazonaws.dynamodb.v20120810#${fault.type}`,
+        message: fault.message ?? fault.type,
+      });
+      outgoing.writeHead(fault.status, {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amzn-errortype": fault.type,
+        "content-length": Buffer.byteLength(payload),
+      });
       outgoing.end(payload);
       return;
     }
     if (fault?.kind === "answer") {
       const payload = JSON.stringify(fault.body);
-      outgoing.writeHead(200, { "content-type": "application/x-amz-json-1.0", "content-length": Buffer.byteLength(payload) });
+      outgoing.writeHead(200, {
+        "content-type": "application/x-amz-json-1.0",
+        "content-length": Buffer.byteLength(payload),
+      });
       outgoing.end(payload);
       return;
     }
@@ -153,7 +184,10 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     if (proxy.returnItemOnConditionFailure && operation === "UpdateItem" && answer.status === 400) {
       answerBody = await withItem(incoming, parsed, answer);
     }
-    const headers: Record<string, string | string[] | undefined> = { ...answer.headers, "content-length": String(answerBody.length) };
+    const headers: Record<string, string | string[] | undefined> = {
+      ...answer.headers,
+      "content-length": String(answerBody.length),
+    };
     delete headers["x-amz-crc32"];
     delete headers["transfer-encoding"];
     const signed = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(String(incoming.headers["x-amz-date"] ?? ""));

@@ -1,9 +1,4 @@
-import {
-  createServer,
-  request,
-  type IncomingMessage,
-  type Server,
-} from "node:http";
+import { createServer, request, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { closeServer, type RunningServer } from "./servers.js";
 
@@ -27,20 +22,12 @@ function readBody(message: IncomingMessage): Promise<Buffer> {
  * other request to dynalite unchanged.
  */
 export async function startTtlFront(dynaliteUrl: string): Promise<TtlFront> {
-  const ttlByTable = new Map<
-    string,
-    { AttributeName: string; Enabled: boolean }
-  >();
+  const ttlByTable = new Map<string, { AttributeName: string; Enabled: boolean }>();
   const target = new URL(dynaliteUrl);
   const server: Server = createServer(async (incoming, outgoing) => {
     const body = await readBody(incoming);
-    const operation = String(incoming.headers["x-amz-target"] ?? "").split(
-      ".",
-    )[1];
-    if (
-      operation === "UpdateTimeToLive" ||
-      operation === "DescribeTimeToLive"
-    ) {
+    const operation = String(incoming.headers["x-amz-target"] ?? "").split(".")[1];
+    if (operation === "UpdateTimeToLive" || operation === "DescribeTimeToLive") {
       const input = JSON.parse(body.toString("utf8")) as {
         TableName: string;
         TimeToLiveSpecification?: { AttributeName: string; Enabled: boolean };

@@ -23,13 +23,7 @@ export const actionEntry = join(root, "dist/main/index.js");
 function actionEnv(endpointUrl) {
   const folder = tempDir("runjop-bench-action-");
   const files = {};
-  for (const name of [
-    "GITHUB_OUTPUT",
-    "GITHUB_STATE",
-    "GITHUB_ENV",
-    "GITHUB_PATH",
-    "GITHUB_STEP_SUMMARY",
-  ]) {
+  for (const name of ["GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_ENV", "GITHUB_PATH", "GITHUB_STEP_SUMMARY"]) {
     files[name] = join(folder, name.toLowerCase());
     writeFileSync(files[name], "");
   }
@@ -48,8 +42,7 @@ function actionEnv(endpointUrl) {
     RUNNER_TEMP: folder,
     GITHUB_WORKSPACE: folder,
   });
-  for (const [name, value] of Object.entries(inputs))
-    env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
   return { env, outputFile: files.GITHUB_OUTPUT };
 }
 
@@ -57,17 +50,14 @@ export async function run({ servers, quick }) {
   if (!existsSync(actionEntry))
     return {
       met: null,
-      body: [
-        "not measured: feature not present in this build (no `dist/main/index.js`).",
-      ],
+      body: ["not measured: feature not present in this build (no `dist/main/index.js`)."],
       summary: "not measured: no dist/main/index.js",
     };
 
   const rounds = quick ? 8 : 30;
   const { env, outputFile } = actionEnv(servers.slowUrl);
   const variants = { floor: floorArgs(servers.slowUrl), action: [actionEntry] };
-  for (const args of Object.values(variants))
-    await timeChecked(node, args, { env });
+  for (const args of Object.values(variants)) await timeChecked(node, args, { env });
   await servers.takeLog();
 
   const times = { floor: [], action: [] };
@@ -85,19 +75,12 @@ export async function run({ servers, quick }) {
   // One more run into an emptied GITHUB_OUTPUT shows what a single run writes there.
   writeFileSync(outputFile, "");
   await timeChecked(node, variants.action, { env });
-  const outputs = readFileSync(outputFile, "utf8")
-    .trim()
-    .split("\n")
-    .join("; ");
+  const outputs = readFileSync(outputFile, "utf8").trim().split("\n").join("; ");
   const body = [
     markdownTable(
       ["Process", "Wall time per run", "Ratio to the floor, per round"],
       [
-        [
-          "Floor: `node bench/floor.mjs`, one GetItem",
-          formatSummary(summarize(times.floor), 1),
-          "1",
-        ],
+        ["Floor: `node bench/floor.mjs`, one GetItem", formatSummary(summarize(times.floor), 1), "1"],
         [
           "`node dist/main/index.js` with INPUT_* set, skips",
           formatSummary(summarize(times.action), 1),

@@ -22,30 +22,18 @@ export async function run({ quick }) {
   const variants = {
     floor: ["-e", "0"],
     version: [binPath, "--version"],
-    embeddedSkip: [
-      binPath,
-      "--store-path",
-      storePath,
-      "--id",
-      "held",
-      "--range",
-      "86400",
-      "true",
-    ],
+    embeddedSkip: [binPath, "--store-path", storePath, "--id", "held", "--range", "86400", "true"],
   };
   // The first embedded run wins and keeps the job for a day; it also fills the compile cache.
   await timeChecked(node, variants.embeddedSkip, { env });
-  for (const args of Object.values(variants))
-    await timeChecked(node, args, { env });
+  for (const args of Object.values(variants)) await timeChecked(node, args, { env });
 
   const times = { floor: [], version: [], embeddedSkip: [] };
   for (let round = 0; round < rounds; round++) {
     for (const [name, args] of Object.entries(variants)) {
       const result = await timeChecked(node, args, { env });
       if (name === "embeddedSkip" && !/skipped job/.test(result.stderr))
-        throw new Error(
-          `the embedded contender did not skip:\n${result.stderr}`,
-        );
+        throw new Error(`the embedded contender did not skip:\n${result.stderr}`);
       times[name].push(result.ms);
     }
   }
@@ -58,11 +46,7 @@ export async function run({ quick }) {
       ["Process", "Wall time per run", "Ratio to the floor, per round"],
       [
         ["Floor: `node -e 0`", formatSummary(summarize(times.floor), 1), "1"],
-        [
-          "`runjop --version`",
-          formatSummary(summarize(times.version), 1),
-          formatSummary(versionRatio, 2, ""),
-        ],
+        ["`runjop --version`", formatSummary(summarize(times.version), 1), formatSummary(versionRatio, 2, "")],
         [
           "`runjop --store-path FILE --id held ...`, skips on the embedded SQLite store",
           formatSummary(summarize(times.embeddedSkip), 1),

@@ -3,25 +3,14 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { floorArgs, table } from "../floors.js";
-import {
-  benchEnv,
-  binPath,
-  formatSummary,
-  markdownTable,
-  node,
-  percentile,
-  summarize,
-  tempDir,
-} from "../lib.js";
+import { benchEnv, binPath, formatSummary, markdownTable, node, percentile, summarize, tempDir } from "../lib.js";
 
 export const title = "Contention: 100 and 500 contenders on one id";
 export const goal = "exactly one winner per round";
 
 /** MemAvailable from /proc/meminfo, in bytes. */
 function availableMemory() {
-  const match = /MemAvailable:\s+(\d+) kB/.exec(
-    readFileSync("/proc/meminfo", "utf8"),
-  );
+  const match = /MemAvailable:\s+(\d+) kB/.exec(readFileSync("/proc/meminfo", "utf8"));
   return Number(match[1]) * 1024;
 }
 
@@ -100,9 +89,7 @@ async function contend(servers, count, jobId) {
   if (floor.aborted) return { aborted: floor.aborted };
   const floorFailures = floor.results.filter((result) => result.code !== 0);
   if (floorFailures.length > 0)
-    throw new Error(
-      `${floorFailures.length} floor processes failed:\n${floorFailures[0].stderr}`,
-    );
+    throw new Error(`${floorFailures.length} floor processes failed:\n${floorFailures[0].stderr}`);
 
   const logDir = tempDir("runjop-bench-race-");
   const args = (index) => [
@@ -124,51 +111,35 @@ async function contend(servers, count, jobId) {
   const contenders = await spawnAll(count, args, env);
   if (contenders.aborted) return { aborted: contenders.aborted };
   const failures = contenders.results.filter((result) => result.code !== 0);
-  const winners = contenders.results.filter((result) =>
-    /running job/.test(result.stderr),
-  ).length;
+  const winners = contenders.results.filter((result) => /running job/.test(result.stderr)).length;
   const decided = contenders.results
     .map((result) => ({
       ...result,
       decidedWallMs: decisionTime(join(logDir, `${result.index}.log`)),
     }))
     .filter((result) => result.decidedWallMs !== undefined);
-  const decisions = decided.map(
-    (result) => result.decidedWallMs - result.spawnedWallMs,
-  );
-  const firstSpawn = Math.min(
-    ...contenders.results.map((result) => result.spawnedWallMs),
-  );
-  const lastDecision = Math.max(
-    ...decided.map((result) => result.decidedWallMs),
-  );
+  const decisions = decided.map((result) => result.decidedWallMs - result.spawnedWallMs);
+  const firstSpawn = Math.min(...contenders.results.map((result) => result.spawnedWallMs));
+  const lastDecision = Math.max(...decided.map((result) => result.decidedWallMs));
   return {
     winners,
     decided: decided.length,
     failures: failures.length,
-    failureCodes: [...new Set(failures.map((result) => result.code))].join(
-      ", ",
-    ),
+    failureCodes: [...new Set(failures.map((result) => result.code))].join(", "),
     failureSample: failures[0]?.stderr,
     runItems: await countRunItems(servers, jobId),
     allDecidedMs: lastDecision - firstSpawn,
-    allExitedMs: Math.max(
-      ...contenders.results.map((result) => result.exitAtMs),
-    ),
-    floorAllExitedMs: Math.max(
-      ...floor.results.map((result) => result.exitAtMs),
-    ),
+    allExitedMs: Math.max(...contenders.results.map((result) => result.exitAtMs)),
+    floorAllExitedMs: Math.max(...floor.results.map((result) => result.exitAtMs)),
     decisionP50: percentile(decisions, 0.5),
     decisionP99: percentile(decisions, 0.99),
-    memoryUsed:
-      memoryBefore - Math.min(floor.lowestMemory, contenders.lowestMemory),
+    memoryUsed: memoryBefore - Math.min(floor.lowestMemory, contenders.lowestMemory),
   };
 }
 
 /** Counts the job's run items (counter 1, 2, ...): one per contender that ran the command. */
 async function countRunItems(servers, jobId) {
-  const { DynamoDBClient, QueryCommand } =
-    await import("@aws-sdk/client-dynamodb");
+  const { DynamoDBClient, QueryCommand } = await import("@aws-sdk/client-dynamodb");
   const client = new DynamoDBClient({
     endpoint: servers.dynamoUrl,
     region: "us-east-1",
@@ -194,27 +165,16 @@ async function countRunItems(servers, jobId) {
 
 /** Formats the rounds of one contender count as a row of the section's table. */
 function tableRow(count, outcomes) {
-  const figure = (key, digits = 0) =>
-    formatSummary(summarize(outcomes.map((outcome) => outcome[key])), digits);
+  const figure = (key, digits = 0) => formatSummary(summarize(outcomes.map((outcome) => outcome[key])), digits);
   return [
     String(count),
     String(outcomes.length),
-    outcomes
-      .map((outcome) => `${outcome.winners} (${outcome.runItems} run item)`)
-      .join(", "),
+    outcomes.map((outcome) => `${outcome.winners} (${outcome.runItems} run item)`).join(", "),
     outcomes.map((outcome) => `${outcome.decided} of ${count}`).join(", "),
     figure("allDecidedMs"),
     figure("allExitedMs"),
     figure("floorAllExitedMs"),
-    formatSummary(
-      summarize(
-        outcomes.map(
-          (outcome) => outcome.allExitedMs / outcome.floorAllExitedMs,
-        ),
-      ),
-      2,
-      "",
-    ),
+    formatSummary(summarize(outcomes.map((outcome) => outcome.allExitedMs / outcome.floorAllExitedMs)), 2, ""),
     figure("decisionP50"),
     figure("decisionP99"),
     `${(Math.max(...outcomes.map((outcome) => outcome.memoryUsed)) / 1024 ** 3).toFixed(1)} GiB`,
@@ -246,14 +206,11 @@ export async function run({ servers, quick }) {
       }
       const outcome = await contend(servers, count, `race-${count}-${round}`);
       if (outcome.aborted) {
-        notes.push(
-          `A round of ${count} contenders was stopped: ${outcome.aborted}.`,
-        );
+        notes.push(`A round of ${count} contenders was stopped: ${outcome.aborted}.`);
         met = false;
         break;
       }
-      if (count === 100)
-        bytesPer100 = Math.max(bytesPer100 ?? 0, outcome.memoryUsed);
+      if (count === 100) bytesPer100 = Math.max(bytesPer100 ?? 0, outcome.memoryUsed);
       if (outcome.failures > 0) {
         notes.push(
           `In round ${round + 1} of ${count}, ${outcome.failures} contenders did not decide and exited with status ${outcome.failureCodes}, so they neither ran nor skipped; for example:\n\n    ${outcome.failureSample?.trim().split("\n").join("\n    ")}`,
@@ -302,13 +259,8 @@ export async function run({ servers, quick }) {
       'Decision latencies and "All decided" cover only the contenders that decided; a contender that exits 75 did not run the command. ' +
       "Memory in use is the fall of MemAvailable during the round; a round is stopped when MemAvailable falls below 2 GiB.",
   ];
-  const undecided = notes.filter((note) =>
-    note.includes("did not decide"),
-  ).length;
-  const remark =
-    undecided > 0
-      ? "Some contenders gave up with status 75 instead of deciding; see below."
-      : undefined;
+  const undecided = notes.filter((note) => note.includes("did not decide")).length;
+  const remark = undecided > 0 ? "Some contenders gave up with status 75 instead of deciding; see below." : undefined;
   const summary = rows
     .map(
       (row) =>

@@ -2,19 +2,10 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  benchEnv,
-  binPath,
-  formatSummary,
-  markdownTable,
-  node,
-  summarize,
-  tempDir,
-} from "../lib.js";
+import { benchEnv, binPath, formatSummary, markdownTable, node, summarize, tempDir } from "../lib.js";
 
 export const title = "Memory: 1 GiB of output through `--s3`";
-export const goal =
-  "peak RSS under 100 MB; throughput shown against `cat` of the same bytes to /dev/null";
+export const goal = "peak RSS under 100 MB; throughput shown against `cat` of the same bytes to /dev/null";
 
 /** Checks whether this build of runjop has the --s3 option. */
 export function hasS3Option() {
@@ -31,9 +22,7 @@ export function runMeasured(file, args, env) {
   const timeFile = join(tempDir("runjop-bench-time-"), "rss");
   const gnuTime = existsSync("/usr/bin/time");
   const command = gnuTime ? "/usr/bin/time" : file;
-  const commandArgs = gnuTime
-    ? ["-f", "%M", "-o", timeFile, file, ...args]
-    : args;
+  const commandArgs = gnuTime ? ["-f", "%M", "-o", timeFile, file, ...args] : args;
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, commandArgs, {
@@ -47,9 +36,7 @@ export function runMeasured(file, args, env) {
       ? undefined
       : setInterval(() => {
           try {
-            const match = /VmHWM:\s+(\d+) kB/.exec(
-              readFileSync(`/proc/${child.pid}/status`, "utf8"),
-            );
+            const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
             if (match) polledKb = Math.max(polledKb, Number(match[1]));
           } catch {
             // The process has exited between two reads.
@@ -59,9 +46,7 @@ export function runMeasured(file, args, env) {
     child.on("close", (code) => {
       if (poller) clearInterval(poller);
       const ms = performance.now() - started;
-      const peakKb = gnuTime
-        ? Number(readFileSync(timeFile, "utf8").trim().split("\n").pop())
-        : polledKb;
+      const peakKb = gnuTime ? Number(readFileSync(timeFile, "utf8").trim().split("\n").pop()) : polledKb;
       resolve({ code, ms, peakBytes: peakKb * 1024, stderr });
     });
   });
@@ -76,13 +61,8 @@ export async function uploadedBytes(s3Url, prefix) {
     credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
   });
   try {
-    const output = await client.send(
-      new ListObjectsV2Command({ Bucket: "bench", Prefix: prefix }),
-    );
-    return (output.Contents ?? []).reduce(
-      (sum, object) => sum + (object.Size ?? 0),
-      0,
-    );
+    const output = await client.send(new ListObjectsV2Command({ Bucket: "bench", Prefix: prefix }));
+    return (output.Contents ?? []).reduce((sum, object) => sum + (object.Size ?? 0), 0);
   } finally {
     client.destroy();
   }
@@ -92,9 +72,7 @@ export async function run({ servers, quick }) {
   if (!hasS3Option())
     return {
       met: null,
-      body: [
-        "not measured: feature not present in this build (`runjop --help` lists no `--s3`).",
-      ],
+      body: ["not measured: feature not present in this build (`runjop --help` lists no `--s3`)."],
       summary: "not measured: no --s3",
     };
 
@@ -109,11 +87,7 @@ export async function run({ servers, quick }) {
   const times = { cat: [], runjop: [] };
   const peaks = [];
   for (let round = 0; round < rounds; round++) {
-    const cat = await runMeasured(
-      "sh",
-      ["-c", `head -c ${bytes} /dev/zero | cat > /dev/null`],
-      env,
-    );
+    const cat = await runMeasured("sh", ["-c", `head -c ${bytes} /dev/zero | cat > /dev/null`], env);
     if (cat.code !== 0) throw new Error(`the cat floor failed:\n${cat.stderr}`);
     times.cat.push(cat.ms);
 
@@ -136,21 +110,15 @@ export async function run({ servers, quick }) {
       "/dev/zero",
     ];
     const result = await runMeasured(node, args, env);
-    if (result.code !== 0)
-      throw new Error(
-        `runjop --s3 exited with status ${result.code}:\n${result.stderr}`,
-      );
+    if (result.code !== 0) throw new Error(`runjop --s3 exited with status ${result.code}:\n${result.stderr}`);
     const uploaded = await uploadedBytes(s3Url, prefix);
     if (uploaded < bytes)
-      throw new Error(
-        `runjop --s3 uploaded ${uploaded} bytes under s3://bench/${prefix}, expected at least ${bytes}`,
-      );
+      throw new Error(`runjop --s3 uploaded ${uploaded} bytes under s3://bench/${prefix}, expected at least ${bytes}`);
     times.runjop.push(result.ms);
     peaks.push(result.peakBytes / 1e6);
   }
 
-  const throughput = (list) =>
-    summarize(list.map((ms) => bytes / 1e6 / (ms / 1000)));
+  const throughput = (list) => summarize(list.map((ms) => bytes / 1e6 / (ms / 1000)));
   const peak = summarize(peaks);
   const met = peak.max < 100;
   const body = [

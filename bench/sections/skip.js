@@ -13,8 +13,7 @@ import {
 } from "../lib.js";
 
 export const title = "Skip path: a contender that loses";
-export const goal =
-  "at most 0.8 times the floor, and one request per skipped run";
+export const goal = "at most 0.8 times the floor, and one request per skipped run";
 
 export async function run({ servers, quick }) {
   const rounds = quick ? 8 : 40;
@@ -38,9 +37,7 @@ export async function run({ servers, quick }) {
       times[name].push(result.ms);
       if (name !== "skip") continue;
       if (!/skipped job/.test(result.stderr))
-        throw new Error(
-          `the skip-path contender did not skip:\n${result.stderr}`,
-        );
+        throw new Error(`the skip-path contender did not skip:\n${result.stderr}`);
       requests.push(log.length);
       roundTrips.push(countRoundTrips(log));
       for (const [target, count] of Object.entries(countByTarget(log)))
@@ -49,9 +46,7 @@ export async function run({ servers, quick }) {
   }
 
   const skipRatio = summarize(ratiosPerRound(times.skip, times.floor));
-  const bundledRatio = summarize(
-    ratiosPerRound(times.bundledFloor, times.floor),
-  );
+  const bundledRatio = summarize(ratiosPerRound(times.bundledFloor, times.floor));
   const requestSummary = summarize(requests);
   const met = skipRatio.median <= 0.8 && requestSummary.max === 1;
   const perOperation = Object.entries(operations)

@@ -18,16 +18,7 @@ export const goal = "at most three sequential round trips";
 const delayMs = 20;
 
 function winnerArgs(endpointUrl, jobId) {
-  return [
-    binPath,
-    "--table",
-    table,
-    "--endpoint-url",
-    endpointUrl,
-    "--id",
-    jobId,
-    "true",
-  ];
+  return [binPath, "--table", table, "--endpoint-url", endpointUrl, "--id", jobId, "true"];
 }
 
 export async function run({ servers, quick }) {
@@ -43,35 +34,21 @@ export async function run({ servers, quick }) {
     times.floor.push((await timeChecked(node, floorArgs(servers.slowUrl))).ms);
     await servers.takeLog();
 
-    const slow = await timeChecked(
-      node,
-      winnerArgs(servers.slowUrl, `win-slow-${round}`),
-    );
+    const slow = await timeChecked(node, winnerArgs(servers.slowUrl, `win-slow-${round}`));
     const log = await servers.takeLog();
     if (!/ran job .*succeeded/.test(slow.stderr))
-      throw new Error(
-        `the winner did not run and record the job:\n${slow.stderr}`,
-      );
+      throw new Error(`the winner did not run and record the job:\n${slow.stderr}`);
     times.slow.push(slow.ms);
     requests.push(log.length);
     roundTrips.push(countRoundTrips(log));
     for (const [target, count] of Object.entries(countByTarget(log)))
       operations[target] = (operations[target] ?? 0) + count;
 
-    times.direct.push(
-      (
-        await timeChecked(
-          node,
-          winnerArgs(servers.directUrl, `win-direct-${round}`),
-        )
-      ).ms,
-    );
+    times.direct.push((await timeChecked(node, winnerArgs(servers.directUrl, `win-direct-${round}`))).ms);
     await servers.takeLog();
   }
 
-  const estimates = times.slow.map(
-    (slow, index) => (slow - times.direct[index]) / delayMs,
-  );
+  const estimates = times.slow.map((slow, index) => (slow - times.direct[index]) / delayMs);
   const estimate = summarize(estimates);
   const counted = summarize(roundTrips);
   const ratio = summarize(ratiosPerRound(times.slow, times.floor));
@@ -84,34 +61,13 @@ export async function run({ servers, quick }) {
     markdownTable(
       ["Figure", "Median (min to max)"],
       [
-        [
-          "Floor (one GetItem, 20 ms proxy)",
-          formatSummary(summarize(times.floor), 1),
-        ],
-        [
-          "Winner through the 20 ms proxy",
-          formatSummary(summarize(times.slow), 1),
-        ],
-        [
-          "Winner through the same proxy with no delay",
-          formatSummary(summarize(times.direct), 1),
-        ],
-        [
-          "Winner (20 ms proxy) / floor, per round",
-          formatSummary(ratio, 2, ""),
-        ],
-        [
-          "Requests per winning run",
-          `${formatSummary(summarize(requests), 0, "")}: ${perOperation}`,
-        ],
-        [
-          "Sequential round trips counted at the proxy",
-          formatSummary(counted, 0, ""),
-        ],
-        [
-          "Sequential round trips estimated from time: (20 ms run - 0 ms run) / 20 ms",
-          formatSummary(estimate, 2, ""),
-        ],
+        ["Floor (one GetItem, 20 ms proxy)", formatSummary(summarize(times.floor), 1)],
+        ["Winner through the 20 ms proxy", formatSummary(summarize(times.slow), 1)],
+        ["Winner through the same proxy with no delay", formatSummary(summarize(times.direct), 1)],
+        ["Winner (20 ms proxy) / floor, per round", formatSummary(ratio, 2, "")],
+        ["Requests per winning run", `${formatSummary(summarize(requests), 0, "")}: ${perOperation}`],
+        ["Sequential round trips counted at the proxy", formatSummary(counted, 0, "")],
+        ["Sequential round trips estimated from time: (20 ms run - 0 ms run) / 20 ms", formatSummary(estimate, 2, "")],
       ],
     ),
     "",

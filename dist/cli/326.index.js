@@ -83,7 +83,14 @@ async function tryTakeOver(context, holder, nowMs, command) {
     const token = (0,_token_js__WEBPACK_IMPORTED_MODULE_2__/* .randomToken */ .z)();
     let reservation;
     try {
-        reservation = await store.takeOver({ jobId: settings.id, holder, node: settings.node, token, nowMs, leaseMs: settings.leaseSeconds * 1000 });
+        reservation = await store.takeOver({
+            jobId: settings.id,
+            holder,
+            node: settings.node,
+            token,
+            nowMs,
+            leaseMs: settings.leaseSeconds * 1000,
+        });
     }
     catch (error) {
         logger.warn(`could not take over job ${settings.id} from run ${holder.counter} on node ${holder.node}: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .messageOf */ .bD)(error)}`);
@@ -105,7 +112,9 @@ async function tryTakeOver(context, holder, nowMs, command) {
         token,
         state: "running",
         command,
-        ...(settings.schedule !== undefined && abandoned.occurrenceMs !== undefined ? { occurrenceMs: abandoned.occurrenceMs } : {}),
+        ...(settings.schedule !== undefined && abandoned.occurrenceMs !== undefined
+            ? { occurrenceMs: abandoned.occurrenceMs }
+            : {}),
         expiresAt: settings.historyDays === undefined ? undefined : Math.floor(nowMs / 1000) + settings.historyDays * 86400,
     };
     return { won: true, run, abandoned };

@@ -320,7 +320,12 @@ async function regionOrDefault() {
 /** Formats the header: job, run, node, command and start time, each line starting with "== ". */
 function logHeader(run) {
     const command = (run.command ?? "").split("\n").join("\n==          ");
-    return [`== runjop job ${run.jobId}, run ${run.counter}, node ${run.node}`, `== command: ${command}`, `== started: ${run.time} UTC`, ""].join("\n");
+    return [
+        `== runjop job ${run.jobId}, run ${run.counter}, node ${run.node}`,
+        `== command: ${command}`,
+        `== started: ${run.time} UTC`,
+        "",
+    ].join("\n");
 }
 /** Formats the footer: state, exit status, signal and duration. */
 function logFooter(outcome, endsWithNewline) {

@@ -7883,7 +7883,10 @@ var errors = __nccwpck_require__(3916);
 async function abandonLateReservation(store, run, answeredAfterMs, rangeMs, logger) {
     const seconds = (answeredAfterMs / 1000).toFixed(1);
     try {
-        await Promise.all([store.recordStart({ ...run, state: "abandoned" }), store.extendLease(run.jobId, run.token, Date.now())]);
+        await Promise.all([
+            store.recordStart({ ...run, state: "abandoned" }),
+            store.extendLease(run.jobId, run.token, Date.now()),
+        ]);
     }
     catch (error) {
         logger.error(`could not record run ${run.counter} of job ${run.jobId} as abandoned; its lease lapses on its own: ${(0,errors/* messageOf */.bD)(error)}`);
@@ -7907,7 +7910,9 @@ var src_token = __nccwpck_require__(4606);
 function describeCommand(command) {
     if (command.kind === "shell")
         return command.script;
-    return [command.file, ...command.args].map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : JSON.stringify(word))).join(" ");
+    return [command.file, ...command.args]
+        .map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : JSON.stringify(word)))
+        .join(" ");
 }
 /** Describes the holder of a range in one line: who, which run, since when, and in what state. */
 function describeHolder(holder) {
@@ -8060,7 +8065,14 @@ async function reserveAndRun(context) {
         // The command's status is kept whatever happens to the record.
         logger.error(`could not record the outcome of run ${run.counter} (${outcome.state}, exit status ${outcome.exitCode}): ${(0,errors/* messageOf */.bD)(error)}`);
     }
-    return { executed: true, counter: run.counter, exitCode: outcome.exitCode, outcome, reason, ...(outcome.logUrl ? { logUrl: outcome.logUrl } : {}) };
+    return {
+        executed: true,
+        counter: run.counter,
+        exitCode: outcome.exitCode,
+        outcome,
+        reason,
+        ...(outcome.logUrl ? { logUrl: outcome.logUrl } : {}),
+    };
 }
 /**
  * Renews the lease every third of its length while the command runs. A tick is skipped while a
@@ -11779,29 +11791,112 @@ function s3LogSettings(values) {
 
 /** Options that select the store, shared by the run command and the operating subcommands. */
 const storeOptions = [
-    { name: "table", type: "string", value: "NAME", help: "DynamoDB table; giving it selects DynamoDB (a run creates it when missing; runjop init creates it with TTL)" },
-    { name: "region", type: "string", value: "REGION", help: `AWS region (default: AWS_REGION or the profile's region, else ${src_settings/* defaults */.NT.region})` },
-    { name: "endpoint-url", type: "string", value: "URL", help: "DynamoDB-compatible endpoint (default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, AWS)" },
-    { name: "store-path", type: "string", value: "FILE", help: "SQLite file of the embedded store, used without --table (default: $XDG_STATE_HOME/runjop/runjop.sqlite)" },
+    {
+        name: "table",
+        type: "string",
+        value: "NAME",
+        help: "DynamoDB table; giving it selects DynamoDB (a run creates it when missing; runjop init creates it with TTL)",
+    },
+    {
+        name: "region",
+        type: "string",
+        value: "REGION",
+        help: `AWS region (default: AWS_REGION or the profile's region, else ${src_settings/* defaults */.NT.region})`,
+    },
+    {
+        name: "endpoint-url",
+        type: "string",
+        value: "URL",
+        help: "DynamoDB-compatible endpoint (default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, AWS)",
+    },
+    {
+        name: "store-path",
+        type: "string",
+        value: "FILE",
+        help: "SQLite file of the embedded store, used without --table (default: $XDG_STATE_HOME/runjop/runjop.sqlite)",
+    },
 ];
 /** Options of `runjop [options] "command"`, named as in the original Python tool where it had them. */
 const runOptions = [
     { name: "id", type: "string", value: "ID", help: "job name shared by every host (required)" },
-    { name: "range", type: "string", value: "S", help: `seconds after a run starts in which no other run may start (default ${src_settings/* defaults */.NT.rangeSeconds})` },
-    { name: "node", type: "string", value: "NAME", help: "this host's name in the activity log (default: the host name)" },
+    {
+        name: "range",
+        type: "string",
+        value: "S",
+        help: `seconds after a run starts in which no other run may start (default ${src_settings/* defaults */.NT.rangeSeconds})`,
+    },
+    {
+        name: "node",
+        type: "string",
+        value: "NAME",
+        help: "this host's name in the activity log (default: the host name)",
+    },
     ...storeOptions,
-    { name: "schedule", type: "string", value: "CRON", help: "cron expression (UTC) of the job: run each occurrence once, however late, instead of using --range" },
+    {
+        name: "schedule",
+        type: "string",
+        value: "CRON",
+        help: "cron expression (UTC) of the job: run each occurrence once, however late, instead of using --range",
+    },
     { name: "timeout", type: "string", value: "S", help: "stop the command after S seconds and record it as timed out" },
-    { name: "lease", type: "string", value: "S", help: `seconds a run's lease lasts without a heartbeat (default ${src_settings/* defaults */.NT.leaseSeconds})` },
-    { name: "allow-overlap", type: "boolean", help: "let the next range start while a run that outlasted its range still runs" },
-    { name: "standby", type: "boolean", help: "when another host holds the job, watch it and take over its run if it dies before finishing" },
-    { name: "standby-max", type: "string", value: "S", help: "seconds a --standby contender watches the holder before it exits 0 (default: the range)" },
-    { name: "s3", type: "string", value: "s3://BUCKET[/PREFIX]", help: "also stream the command's output to one S3 object per run, under PREFIX" },
-    { name: "s3-sse", type: "string", value: "ALG", help: "server-side encryption of the S3 object: AES256 or aws:kms (default: the bucket's setting)" },
-    { name: "s3-kms-key-id", type: "string", value: "ID", help: "KMS key for --s3-sse aws:kms (default: the AWS managed key aws/s3)" },
-    { name: "s3-endpoint-url", type: "string", value: "URL", help: "S3-compatible endpoint, addressed path-style (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS)" },
-    { name: "log", type: "string", value: "FILE", help: "append runjop's own log to FILE, with the time and the job id on each line" },
-    { name: "history-days", type: "string", value: "N", help: "let the store delete this run's record N days after it starts (default: keep it)" },
+    {
+        name: "lease",
+        type: "string",
+        value: "S",
+        help: `seconds a run's lease lasts without a heartbeat (default ${src_settings/* defaults */.NT.leaseSeconds})`,
+    },
+    {
+        name: "allow-overlap",
+        type: "boolean",
+        help: "let the next range start while a run that outlasted its range still runs",
+    },
+    {
+        name: "standby",
+        type: "boolean",
+        help: "when another host holds the job, watch it and take over its run if it dies before finishing",
+    },
+    {
+        name: "standby-max",
+        type: "string",
+        value: "S",
+        help: "seconds a --standby contender watches the holder before it exits 0 (default: the range)",
+    },
+    {
+        name: "s3",
+        type: "string",
+        value: "s3://BUCKET[/PREFIX]",
+        help: "also stream the command's output to one S3 object per run, under PREFIX",
+    },
+    {
+        name: "s3-sse",
+        type: "string",
+        value: "ALG",
+        help: "server-side encryption of the S3 object: AES256 or aws:kms (default: the bucket's setting)",
+    },
+    {
+        name: "s3-kms-key-id",
+        type: "string",
+        value: "ID",
+        help: "KMS key for --s3-sse aws:kms (default: the AWS managed key aws/s3)",
+    },
+    {
+        name: "s3-endpoint-url",
+        type: "string",
+        value: "URL",
+        help: "S3-compatible endpoint, addressed path-style (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS)",
+    },
+    {
+        name: "log",
+        type: "string",
+        value: "FILE",
+        help: "append runjop's own log to FILE, with the time and the job id on each line",
+    },
+    {
+        name: "history-days",
+        type: "string",
+        value: "N",
+        help: "let the store delete this run's record N days after it starts (default: keep it)",
+    },
     { name: "debug", short: "d", type: "boolean", help: "log debug detail" },
     { name: "quiet", short: "q", type: "boolean", help: "log only warnings and errors" },
     { name: "help", short: "h", type: "boolean", help: "show this help and exit" },
@@ -11927,7 +12022,9 @@ function runSettingsFromArgs(values, positionals, afterTerminator) {
             endpointUrl: stringValue(values, "s3-endpoint-url"),
         }),
         ...(schedule === undefined ? {} : { schedule: (0,src_schedule/* validateSchedule */.O9)("--schedule", schedule) }),
-        ...(values.standby === true ? { standby: { maxSeconds: standbyMax === undefined ? rangeSeconds : (0,src_settings/* parseSeconds */.fL)("--standby-max", standbyMax) } } : {}),
+        ...(values.standby === true
+            ? { standby: { maxSeconds: standbyMax === undefined ? rangeSeconds : (0,src_settings/* parseSeconds */.fL)("--standby-max", standbyMax) } }
+            : {}),
     };
 }
 /** Formats option lines for --help, aligned in two columns. */
@@ -12058,9 +12155,7 @@ function formatTable(headers, rows) {
 /** Aligns "label: value" lines on the values. */
 function formatFields(fields) {
     const width = Math.max(...fields.map(([label]) => label.length)) + 2;
-    return fields
-        .map(([label, value]) => `${`${label}:`.padEnd(width)}${value}\n`)
-        .join("");
+    return fields.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}\n`).join("");
 }
 /** Formats a span of time for people: "850 ms", "42 s", "12 min 5 s", "3 h 20 min", "2 d 4 h". */
 function formatSpan(ms) {
@@ -12080,9 +12175,7 @@ function formatSpan(ms) {
 }
 /** Formats a moment as "YYYY-MM-DD HH:MM:SS UTC (12 s ago)" or "(in 12 s)". */
 function formatMoment(ms, nowMs) {
-    const relative = ms <= nowMs
-        ? `${formatSpan(nowMs - ms)} ago`
-        : `in ${formatSpan(ms - nowMs)}`;
+    const relative = ms <= nowMs ? `${formatSpan(nowMs - ms)} ago` : `in ${formatSpan(ms - nowMs)}`;
     return `${(0,types/* formatUtc */.a)(ms)} UTC (${relative})`;
 }
 
@@ -12170,10 +12263,7 @@ Exit status:
         }
         const deadline = parseDeadline(values, nowMs, format === "openmetrics");
         const store = await openStore();
-        const [head, runs] = await Promise.all([
-            store.readHead(id),
-            store.listRuns(id, runsRead),
-        ]);
+        const [head, runs] = await Promise.all([store.readHead(id), store.listRuns(id, runsRead)]);
         const facts = gatherFacts(head, runs, nowMs);
         const verdict = deadline === undefined ? undefined : judge(id, facts, deadline, nowMs);
         if (format === "openmetrics") {
@@ -12203,9 +12293,7 @@ function parseDeadline(values, nowMs, optional) {
     }
     if (typeof schedule === "string") {
         const expression = (0,src_schedule/* validateSchedule */.O9)("--schedule", schedule);
-        const graceSeconds = typeof values.grace === "string"
-            ? parseGrace(values.grace)
-            : defaultGraceSeconds;
+        const graceSeconds = typeof values.grace === "string" ? parseGrace(values.grace) : defaultGraceSeconds;
         const occurrenceMs = (0,src_schedule/* latestOccurrence */.vO)(expression, nowMs - graceSeconds * 1000);
         return {
             startMs: occurrenceMs - clockSkewToleranceMs,
@@ -12270,9 +12358,7 @@ function judge(id, facts, deadline, nowMs) {
             line: `nobody ran job ${id} successfully ${deadline.description}: the latest success is ${describeRun(lastSuccess, nowMs)}${current}`,
         };
     }
-    const took = lastSuccess.durationMs === undefined
-        ? ""
-        : `, took ${formatSpan(lastSuccess.durationMs)}`;
+    const took = lastSuccess.durationMs === undefined ? "" : `, took ${formatSpan(lastSuccess.durationMs)}`;
     return {
         ok: true,
         line: `job ${id} succeeded ${deadline.description}: ${describeRun(lastSuccess, nowMs)}${took}`,
@@ -12280,10 +12366,7 @@ function judge(id, facts, deadline, nowMs) {
 }
 /** Escapes a label value as the OpenMetrics text format requires. */
 function escapeLabel(value) {
-    return value
-        .replace(/\\/g, "\\\\")
-        .replace(/"/g, '\\"')
-        .replace(/\n/g, "\\n");
+    return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 function formatOpenMetrics(id, facts, verdict) {
     const labels = `{job="${escapeLabel(id)}"}`;
@@ -12296,7 +12379,7 @@ function formatOpenMetrics(id, facts, verdict) {
         if (sample !== undefined)
             lines.push(`${name}${type === "counter" ? "_total" : ""}${labels} ${sample}`);
     };
-    const seconds = (ms) => ms === undefined ? undefined : ms / 1000;
+    const seconds = (ms) => (ms === undefined ? undefined : ms / 1000);
     family("runjop_last_success_timestamp_seconds", "gauge", "Start time of the latest successful run.", seconds(facts.lastSuccess?.startMs), "seconds");
     family("runjop_last_run_timestamp_seconds", "gauge", "Start time of the latest run.", seconds(facts.head?.startMs), "seconds");
     family("runjop_last_exit_status", "gauge", "Exit status of the latest finished run.", facts.lastFinished?.exitCode);
@@ -12373,10 +12456,7 @@ Exit status:
             }
             return 0;
         }
-        const [runs, head] = await Promise.all([
-            store.listRuns(id, limit),
-            store.readHead(id),
-        ]);
+        const [runs, head] = await Promise.all([store.listRuns(id, limit), store.readHead(id)]);
         if (runs.length === 0)
             logger.info(`job ${id} has no runs in ${store.description}`);
         if (json) {
@@ -12437,9 +12517,7 @@ function formatJobs(heads, nowMs) {
         String(head.counter),
         head.node,
         (0,types/* formatUtc */.a)(head.startMs),
-        head.state === "running" && head.leaseUntilMs < nowMs
-            ? "running, lease lapsed"
-            : head.state,
+        head.state === "running" && head.leaseUntilMs < nowMs ? "running, lease lapsed" : head.state,
     ]);
     return formatTable(["JOB", "RUNS", "LAST NODE", "LAST STARTED (UTC)", "STATE"], rows);
 }
@@ -12580,9 +12658,7 @@ function buildPolicy(store, s3) {
             Resource: `arn:aws:s3:::${s3.bucket}/${s3.prefix ? `${s3.prefix}/` : ""}*`,
         });
     }
-    return statements.length > 0
-        ? { Version: "2012-10-17", Statement: statements }
-        : undefined;
+    return statements.length > 0 ? { Version: "2012-10-17", Statement: statements } : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/commands/release.ts
@@ -12635,9 +12711,7 @@ Exit status:
         const id = requireId(values, "release");
         if (values.node === "")
             throw new errors/* UsageError */.eb("invalid --node '': expected a non-empty name for the releaser");
-        const node = typeof values.node === "string"
-            ? (0,src_settings/* validateNode */.T2)("--node", values.node)
-            : (0,src_settings/* defaultNode */.u3)();
+        const node = typeof values.node === "string" ? (0,src_settings/* validateNode */.T2)("--node", values.node) : (0,src_settings/* defaultNode */.u3)();
         const store = await openStore();
         const result = await store.release({
             jobId: id,
@@ -12704,9 +12778,7 @@ Exit status:
     ],
     async run({ values, openStore, out, nowMs }) {
         const id = requireId(values, "status");
-        const rangeSeconds = typeof values.range === "string"
-            ? (0,src_settings/* parseSeconds */.fL)("--range", values.range)
-            : src_settings/* defaults */.NT.rangeSeconds;
+        const rangeSeconds = typeof values.range === "string" ? (0,src_settings/* parseSeconds */.fL)("--range", values.range) : src_settings/* defaults */.NT.rangeSeconds;
         const store = await openStore();
         const head = await store.readHead(id);
         if (!head) {
@@ -12738,16 +12810,10 @@ function describeStatus(head, rangeMs, nowMs) {
     });
     const inRange = rangeEndMs > nowMs;
     const fields = [
-        [
-            "last run",
-            `${head.counter} on node ${head.node}, started ${formatMoment(head.startMs, nowMs)}, ${head.state}`,
-        ],
+        ["last run", `${head.counter} on node ${head.node}, started ${formatMoment(head.startMs, nowMs)}, ${head.state}`],
     ];
     if (leaseLive)
-        fields.push([
-            "lease",
-            `live until ${formatMoment(head.leaseUntilMs, nowMs)}, renewed while the run lasts`,
-        ]);
+        fields.push(["lease", `live until ${formatMoment(head.leaseUntilMs, nowMs)}, renewed while the run lasts`]);
     else if (running)
         fields.push([
             "lease",
@@ -12765,9 +12831,7 @@ function describeStatus(head, rangeMs, nowMs) {
         fields.push(["status", "free"], ["next run", "now"]);
         return { held, fields };
     }
-    const reasons = [inRange ? "range" : "", leaseLive ? "lease" : ""]
-        .filter(Boolean)
-        .join(" and ");
+    const reasons = [inRange ? "range" : "", leaseLive ? "lease" : ""].filter(Boolean).join(" and ");
     fields.push(["status", `held by node ${head.node} (${reasons})`]);
     if (leaseLive && inRange)
         fields.push([
@@ -12775,10 +12839,7 @@ function describeStatus(head, rangeMs, nowMs) {
             `from ${formatMoment(rangeEndMs, nowMs)}, once run ${head.counter} ends or its lease lapses`,
         ]);
     else if (leaseLive)
-        fields.push([
-            "next run",
-            `once run ${head.counter} ends or its lease lapses`,
-        ]);
+        fields.push(["next run", `once run ${head.counter} ends or its lease lapses`]);
     else
         fields.push(["next run", `from ${formatMoment(rangeEndMs, nowMs)}`]);
     return { held, fields };

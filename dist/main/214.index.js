@@ -109,8 +109,7 @@ async function releaseJob(client, table, request, parseHead) {
             }));
         }
         catch (error) {
-            if (error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo &&
-                attempt < releaseAttempts)
+            if (error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo && attempt < releaseAttempts)
                 continue;
             throw error;
         }
@@ -373,7 +372,11 @@ class DynamoStore {
      * lease ends and its start moves to the store's time, so the range counts from then.
      */
     async rollBack(request, previousItem) {
-        const mine = { ConditionExpression: "#token = :token", ExpressionAttributeNames: { "#token": "token" }, ExpressionAttributeValues: { ":token": { S: request.token } } };
+        const mine = {
+            ConditionExpression: "#token = :token",
+            ExpressionAttributeNames: { "#token": "token" },
+            ExpressionAttributeValues: { ":token": { S: request.token } },
+        };
         try {
             if (previousItem) {
                 await this.client.send(new dist_cjs/* PutItemCommand */.qnp({ TableName: this.table, Item: previousItem, ...mine }));
@@ -387,8 +390,17 @@ class DynamoStore {
                     TableName: this.table,
                     Key: headKey(request.jobId),
                     UpdateExpression: "SET #state = :abandoned, #lease = :now, #start = :now",
-                    ExpressionAttributeNames: { ...mine.ExpressionAttributeNames, "#state": "state", "#lease": "lease_until_ms", "#start": "start_ms" },
-                    ExpressionAttributeValues: { ...mine.ExpressionAttributeValues, ":abandoned": { S: "abandoned" }, ":now": { N: String(storeNowMs) } },
+                    ExpressionAttributeNames: {
+                        ...mine.ExpressionAttributeNames,
+                        "#state": "state",
+                        "#lease": "lease_until_ms",
+                        "#start": "start_ms",
+                    },
+                    ExpressionAttributeValues: {
+                        ...mine.ExpressionAttributeValues,
+                        ":abandoned": { S: "abandoned" },
+                        ":now": { N: String(storeNowMs) },
+                    },
                     ConditionExpression: mine.ConditionExpression,
                 }));
             }
@@ -479,7 +491,15 @@ class DynamoStore {
                 Key: headKey(request.jobId),
                 UpdateExpression: "SET #last = #last + :one, #node = :node, #token = :token, #time = :time, #start = :now, #lease = :lease, #state = :running",
                 ConditionExpression: "#token = :dead AND #state = :running AND #lease < :now",
-                ExpressionAttributeNames: { "#last": "last_counter", "#node": "node", "#token": "token", "#time": "time", "#start": "start_ms", "#lease": "lease_until_ms", "#state": "state" },
+                ExpressionAttributeNames: {
+                    "#last": "last_counter",
+                    "#node": "node",
+                    "#token": "token",
+                    "#time": "time",
+                    "#start": "start_ms",
+                    "#lease": "lease_until_ms",
+                    "#state": "state",
+                },
                 ExpressionAttributeValues: {
                     ":one": { N: "1" },
                     ":node": { S: request.node },
@@ -541,7 +561,13 @@ class DynamoStore {
                 Key: { job_id: { S: abandoned.jobId }, counter: { N: String(abandoned.counter) } },
                 UpdateExpression: "SET #state = :abandoned, #token = :token, #node = if_not_exists(#node, :node), #start = if_not_exists(#start, :start), #time = if_not_exists(#time, :time)",
                 ConditionExpression: "attribute_not_exists(#token) OR (#token = :token AND #state = :running)",
-                ExpressionAttributeNames: { "#state": "state", "#token": "token", "#node": "node", "#start": "start_ms", "#time": "time" },
+                ExpressionAttributeNames: {
+                    "#state": "state",
+                    "#token": "token",
+                    "#node": "node",
+                    "#start": "start_ms",
+                    "#time": "time",
+                },
                 ExpressionAttributeValues: {
                     ":abandoned": { S: "abandoned" },
                     ":token": { S: abandoned.token },
@@ -587,7 +613,12 @@ class DynamoStore {
             Key: { job_id: { S: run.jobId }, counter: { N: String(run.counter) } },
             UpdateExpression: `SET #state = :state, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.exitCode === undefined ? "" : ", exit_code = :exit"}${outcome.signal ? ", #signal = :signal" : ""}${outcome.logUrl ? ", log_url = :logUrl" : ""}${outcome.logError ? ", log_error = :logError" : ""}`,
             // SIGNAL is a DynamoDB reserved word too, so it needs a name placeholder like STATE and TIME.
-            ExpressionAttributeNames: { "#state": "state", "#time": "time", "#token": "token", ...(outcome.signal ? { "#signal": "signal" } : {}) },
+            ExpressionAttributeNames: {
+                "#state": "state",
+                "#time": "time",
+                "#token": "token",
+                ...(outcome.signal ? { "#signal": "signal" } : {}),
+            },
             ExpressionAttributeValues: {
                 ":state": { S: outcome.state },
                 ...(outcome.exitCode === undefined ? {} : { ":exit": { N: String(outcome.exitCode) } }),
@@ -683,7 +714,9 @@ class DynamoStore {
         catch (error) {
             if (error instanceof TableSetupError)
                 throw new errors/* ReserveError */.JH(`${error.message}; the command did not run`, { cause: error });
-            throw new errors/* ReserveError */.JH(`could not read the status of table ${this.table}: ${describeAwsError(error)}`, { cause: error });
+            throw new errors/* ReserveError */.JH(`could not read the status of table ${this.table}: ${describeAwsError(error)}`, {
+                cause: error,
+            });
         }
     }
 }
@@ -721,7 +754,15 @@ function reserveExpressions(request) {
         ":running": { S: "running" },
         ":rangeStart": { N: String(request.nowMs - request.rangeMs) },
     };
-    const sets = ["#last = if_not_exists(#last, :zero) + :one", "#node = :node", "#token = :token", "#time = :time", "#start = :now", "#lease = :lease", "#state = :running"];
+    const sets = [
+        "#last = if_not_exists(#last, :zero) + :one",
+        "#node = :node",
+        "#token = :token",
+        "#time = :time",
+        "#start = :now",
+        "#lease = :lease",
+        "#state = :running",
+    ];
     const removes = [];
     if (request.occurrenceMs !== undefined) {
         values[":occurrence"] = { N: String(request.occurrenceMs) };
@@ -771,7 +812,9 @@ function headFromItem(item) {
         leaseUntilMs: Number(item.lease_until_ms?.N ?? 0),
         state: (item.state?.S ?? "running"),
         occurrenceMs: item.occurrence_ms?.N === undefined ? undefined : Number(item.occurrence_ms.N),
-        retry: item.retry_key?.S === undefined ? undefined : { key: item.retry_key.S, attempt: Number(item.retry_attempt?.N ?? 0) },
+        retry: item.retry_key?.S === undefined
+            ? undefined
+            : { key: item.retry_key.S, attempt: Number(item.retry_attempt?.N ?? 0) },
     };
 }
 function runFromItem(item) {

@@ -36253,7 +36253,10 @@ var errors = __nccwpck_require__(3916);
 async function abandonLateReservation(store, run, answeredAfterMs, rangeMs, logger) {
     const seconds = (answeredAfterMs / 1000).toFixed(1);
     try {
-        await Promise.all([store.recordStart({ ...run, state: "abandoned" }), store.extendLease(run.jobId, run.token, Date.now())]);
+        await Promise.all([
+            store.recordStart({ ...run, state: "abandoned" }),
+            store.extendLease(run.jobId, run.token, Date.now()),
+        ]);
     }
     catch (error) {
         logger.error(`could not record run ${run.counter} of job ${run.jobId} as abandoned; its lease lapses on its own: ${(0,errors/* messageOf */.bD)(error)}`);
@@ -36277,7 +36280,9 @@ var src_token = __nccwpck_require__(4606);
 function describeCommand(command) {
     if (command.kind === "shell")
         return command.script;
-    return [command.file, ...command.args].map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : JSON.stringify(word))).join(" ");
+    return [command.file, ...command.args]
+        .map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : JSON.stringify(word)))
+        .join(" ");
 }
 /** Describes the holder of a range in one line: who, which run, since when, and in what state. */
 function describeHolder(holder) {
@@ -36430,7 +36435,14 @@ async function reserveAndRun(context) {
         // The command's status is kept whatever happens to the record.
         logger.error(`could not record the outcome of run ${run.counter} (${outcome.state}, exit status ${outcome.exitCode}): ${(0,errors/* messageOf */.bD)(error)}`);
     }
-    return { executed: true, counter: run.counter, exitCode: outcome.exitCode, outcome, reason, ...(outcome.logUrl ? { logUrl: outcome.logUrl } : {}) };
+    return {
+        executed: true,
+        counter: run.counter,
+        exitCode: outcome.exitCode,
+        outcome,
+        reason,
+        ...(outcome.logUrl ? { logUrl: outcome.logUrl } : {}),
+    };
 }
 /**
  * Renews the lease every third of its length while the command runs. A tick is skipped while a
@@ -43123,7 +43135,11 @@ function actionSettingsFromInputs(input, env) {
         rangeSeconds: range === "" ? src_settings/* defaults */.NT.rangeSeconds : (0,src_settings/* parseSeconds */.fL)("input range", range),
         node: node === "" ? defaultActionNode(env) : (0,src_settings/* validateNode */.T2)("input node", node),
         store: inputs_storeFromInputs(input),
-        leaseSeconds: lease === "" ? (mode === "gate" ? actionDefaults.gateLeaseSeconds : src_settings/* defaults */.NT.leaseSeconds) : (0,src_settings/* parseSeconds */.fL)("input lease", lease),
+        leaseSeconds: lease === ""
+            ? mode === "gate"
+                ? actionDefaults.gateLeaseSeconds
+                : src_settings/* defaults */.NT.leaseSeconds
+            : (0,src_settings/* parseSeconds */.fL)("input lease", lease),
         allowOverlap: false,
         force: parseBoolean("force", input("force")),
     };
@@ -43270,13 +43286,24 @@ const summaryRuns = 10;
  * does not fail the step.
  */
 async function summary_writeSummary(store, facts, logger) {
-    const summary = summary_summary.addHeading(`runjop: job ${escapeHtml(facts.jobId)}`, 3).addRaw(`<p>${escapeHtml(facts.decision)}</p>`, true);
+    const summary = summary_summary
+        .addHeading(`runjop: job ${escapeHtml(facts.jobId)}`, 3)
+        .addRaw(`<p>${escapeHtml(facts.decision)}</p>`, true);
     if (facts.holder) {
         summary.addRaw(`<p>Holder: ${escapeHtml(facts.holder.node)}, run ${facts.holder.counter}</p>`, true);
     }
     try {
         const runs = await store.listRuns(facts.jobId, summaryRuns);
-        const header = ["Run", "Node", "Started (UTC)", "Occurrence (UTC)", "State", "Exit status", "Duration (s)", "Forced"].map((data) => ({ data, header: true }));
+        const header = [
+            "Run",
+            "Node",
+            "Started (UTC)",
+            "Occurrence (UTC)",
+            "State",
+            "Exit status",
+            "Duration (s)",
+            "Forced",
+        ].map((data) => ({ data, header: true }));
         const rows = runs.map((run) => [
             String(run.counter),
             run.node,
@@ -43420,7 +43447,13 @@ async function runMain() {
         if (action.mode === "run") {
             // With an s3 input the output is copied to the step log and streamed to the S3 object.
             const output = action.settings.s3 ? await s3Output(action.settings, logger) : {};
-            const result = await (0,runner/* reserveAndRun */.$X)({ settings: action.settings, store, logger, readMissingHolder: true, ...output });
+            const result = await (0,runner/* reserveAndRun */.$X)({
+                settings: action.settings,
+                store,
+                logger,
+                readMissingHolder: true,
+                ...output,
+            });
             setOutputs(result, settings.node);
             await summary_writeSummary(store, summaryFacts(settings.id, result, settings.node), logger);
             if (result.executed && result.exitCode !== 0) {
@@ -43472,7 +43505,11 @@ function setOutputs(result, node) {
 function summaryFacts(jobId, result, node) {
     if (result.executed)
         return { jobId, decision: result.reason, holder: { node, counter: result.counter } };
-    return { jobId, decision: result.reason, holder: result.holder ? { node: result.holder.node, counter: result.holder.counter } : undefined };
+    return {
+        jobId,
+        decision: result.reason,
+        holder: result.holder ? { node: result.holder.node, counter: result.holder.counter } : undefined,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/action/main.ts

@@ -42777,7 +42777,11 @@ function actionSettingsFromInputs(input, env) {
         rangeSeconds: range === "" ? defaults.rangeSeconds : parseSeconds("input range", range),
         node: node === "" ? defaultActionNode(env) : validateNode("input node", node),
         store: storeFromInputs(input),
-        leaseSeconds: lease === "" ? (mode === "gate" ? actionDefaults.gateLeaseSeconds : defaults.leaseSeconds) : parseSeconds("input lease", lease),
+        leaseSeconds: lease === ""
+            ? mode === "gate"
+                ? actionDefaults.gateLeaseSeconds
+                : defaults.leaseSeconds
+            : parseSeconds("input lease", lease),
         allowOverlap: false,
         force: parseBoolean("force", input("force")),
     };
@@ -42962,13 +42966,24 @@ const summaryRuns = 10;
  * does not fail the step.
  */
 async function writeSummary(store, facts, logger) {
-    const summary = summary_summary.addHeading(`runjop: job ${escapeHtml(facts.jobId)}`, 3).addRaw(`<p>${escapeHtml(facts.decision)}</p>`, true);
+    const summary = summary_summary
+        .addHeading(`runjop: job ${escapeHtml(facts.jobId)}`, 3)
+        .addRaw(`<p>${escapeHtml(facts.decision)}</p>`, true);
     if (facts.holder) {
         summary.addRaw(`<p>Holder: ${escapeHtml(facts.holder.node)}, run ${facts.holder.counter}</p>`, true);
     }
     try {
         const runs = await store.listRuns(facts.jobId, summaryRuns);
-        const header = ["Run", "Node", "Started (UTC)", "Occurrence (UTC)", "State", "Exit status", "Duration (s)", "Forced"].map((data) => ({ data, header: true }));
+        const header = [
+            "Run",
+            "Node",
+            "Started (UTC)",
+            "Occurrence (UTC)",
+            "State",
+            "Exit status",
+            "Duration (s)",
+            "Forced",
+        ].map((data) => ({ data, header: true }));
         const rows = runs.map((run) => [
             String(run.counter),
             run.node,

@@ -48,7 +48,10 @@ const shells: Record<string, { file: string; args: string[] }> = {
 /** Maps the action's inputs and the runner's environment to validated settings, or throws a UsageError. */
 export function actionSettingsFromInputs(input: InputReader, env: NodeJS.ProcessEnv): ActionSettings {
   const rawId = input("id");
-  if (rawId === "") throw new UsageError("missing input id: give the job a name shared by every workflow, such as 'id: nightly-report'");
+  if (rawId === "")
+    throw new UsageError(
+      "missing input id: give the job a name shared by every workflow, such as 'id: nightly-report'",
+    );
   const script = input("run");
   const mode = script === "" ? "gate" : "run";
   const range = input("range");
@@ -60,7 +63,12 @@ export function actionSettingsFromInputs(input: InputReader, env: NodeJS.Process
     rangeSeconds: range === "" ? defaults.rangeSeconds : parseSeconds("input range", range),
     node: node === "" ? defaultActionNode(env) : validateNode("input node", node),
     store: storeFromInputs(input),
-    leaseSeconds: lease === "" ? (mode === "gate" ? actionDefaults.gateLeaseSeconds : defaults.leaseSeconds) : parseSeconds("input lease", lease),
+    leaseSeconds:
+      lease === ""
+        ? mode === "gate"
+          ? actionDefaults.gateLeaseSeconds
+          : defaults.leaseSeconds
+        : parseSeconds("input lease", lease),
     allowOverlap: false,
     force: parseBoolean("force", input("force")),
   };
@@ -135,10 +143,15 @@ function scheduleFromInputs(input: InputReader, env: NodeJS.ProcessEnv): string 
     if (!path) throw new Error("GITHUB_EVENT_PATH is not set");
     expression = (JSON.parse(readFileSync(path, "utf8")) as { schedule?: unknown }).schedule;
   } catch (error) {
-    throw new UsageError(`cannot read the cron expression of the schedule event from ${path ?? "GITHUB_EVENT_PATH"}: ${messageOf(error)}; set input schedule`, { cause: error });
+    throw new UsageError(
+      `cannot read the cron expression of the schedule event from ${path ?? "GITHUB_EVENT_PATH"}: ${messageOf(error)}; set input schedule`,
+      { cause: error },
+    );
   }
   if (typeof expression !== "string") {
-    throw new UsageError(`the schedule event payload at ${path} has no cron expression in its schedule field; set input schedule`);
+    throw new UsageError(
+      `the schedule event payload at ${path} has no cron expression in its schedule field; set input schedule`,
+    );
   }
   return validateSchedule("schedule in the event payload", expression);
 }

@@ -26,7 +26,13 @@ export async function runMain(): Promise<void> {
     if (action.mode === "run") {
       // With an s3 input the output is copied to the step log and streamed to the S3 object.
       const output = action.settings.s3 ? await s3Output(action.settings, logger) : {};
-      const result = await reserveAndRun({ settings: action.settings, store, logger, readMissingHolder: true, ...output });
+      const result = await reserveAndRun({
+        settings: action.settings,
+        store,
+        logger,
+        readMissingHolder: true,
+        ...output,
+      });
       setOutputs(result, settings.node);
       await writeSummary(store, summaryFacts(settings.id, result, settings.node), logger);
       if (result.executed && result.exitCode !== 0) {
@@ -49,10 +55,17 @@ export async function runMain(): Promise<void> {
     core.setOutput("counter", String(run.counter));
     core.setOutput("node", settings.node);
     core.setOutput("reason", reason);
-    await writeSummary(store, { jobId: settings.id, decision: reason, holder: { node: settings.node, counter: run.counter } }, logger);
+    await writeSummary(
+      store,
+      { jobId: settings.id, decision: reason, holder: { node: settings.node, counter: run.counter } },
+      logger,
+    );
   } catch (error) {
     if (error instanceof RunjopError) core.setFailed(error.message);
-    else core.setFailed(`internal error in runjop: ${error instanceof Error ? (error.stack ?? error.message) : messageOf(error)}`);
+    else
+      core.setFailed(
+        `internal error in runjop: ${error instanceof Error ? (error.stack ?? error.message) : messageOf(error)}`,
+      );
   } finally {
     await store?.close().catch(() => undefined);
   }
@@ -74,5 +87,9 @@ function setOutputs(result: RunResult, node: string): void {
 
 function summaryFacts(jobId: string, result: RunResult, node: string) {
   if (result.executed) return { jobId, decision: result.reason, holder: { node, counter: result.counter } };
-  return { jobId, decision: result.reason, holder: result.holder ? { node: result.holder.node, counter: result.holder.counter } : undefined };
+  return {
+    jobId,
+    decision: result.reason,
+    holder: result.holder ? { node: result.holder.node, counter: result.holder.counter } : undefined,
+  };
 }

@@ -27,7 +27,10 @@ export async function runPost(): Promise<void> {
   try {
     const run = JSON.parse(saved) as RunRecord;
     const outcome = gateOutcome(process.env[outcomeVariable], Math.max(0, Date.now() - run.startMs), logger);
-    store = await openStore(storeFromInputs((name) => core.getInput(name)), logger);
+    store = await openStore(
+      storeFromInputs((name) => core.getInput(name)),
+      logger,
+    );
     await store.recordOutcome(run, outcome);
     const status = outcome.exitCode === undefined ? "" : `, exit status ${outcome.exitCode}`;
     const decision = `recorded run ${run.counter} of job ${run.jobId} as ${outcome.state}${status}, ${(outcome.durationMs / 1000).toFixed(1)} s`;
@@ -35,7 +38,9 @@ export async function runPost(): Promise<void> {
     await writeSummary(store, { jobId: run.jobId, decision, holder: { node: run.node, counter: run.counter } }, logger);
   } catch (error) {
     // The gated work is over; a failed record leaves the run to its lease, so it only warns.
-    logger.warn(`could not record the outcome of the gated run: ${messageOf(error)}; the run stays running until its lease lapses`);
+    logger.warn(
+      `could not record the outcome of the gated run: ${messageOf(error)}; the run stays running until its lease lapses`,
+    );
   } finally {
     await store?.close().catch(() => undefined);
   }

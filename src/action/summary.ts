@@ -21,13 +21,24 @@ export interface SummaryFacts {
  * does not fail the step.
  */
 export async function writeSummary(store: Store, facts: SummaryFacts, logger: Logger): Promise<void> {
-  const summary = core.summary.addHeading(`runjop: job ${escapeHtml(facts.jobId)}`, 3).addRaw(`<p>${escapeHtml(facts.decision)}</p>`, true);
+  const summary = core.summary
+    .addHeading(`runjop: job ${escapeHtml(facts.jobId)}`, 3)
+    .addRaw(`<p>${escapeHtml(facts.decision)}</p>`, true);
   if (facts.holder) {
     summary.addRaw(`<p>Holder: ${escapeHtml(facts.holder.node)}, run ${facts.holder.counter}</p>`, true);
   }
   try {
     const runs = await store.listRuns(facts.jobId, summaryRuns);
-    const header = ["Run", "Node", "Started (UTC)", "Occurrence (UTC)", "State", "Exit status", "Duration (s)", "Forced"].map((data) => ({ data, header: true }));
+    const header = [
+      "Run",
+      "Node",
+      "Started (UTC)",
+      "Occurrence (UTC)",
+      "State",
+      "Exit status",
+      "Duration (s)",
+      "Forced",
+    ].map((data) => ({ data, header: true }));
     const rows = runs.map((run) =>
       [
         String(run.counter),

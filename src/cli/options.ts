@@ -30,30 +30,113 @@ export interface OptionSpec {
 
 /** Options that select the store, shared by the run command and the operating subcommands. */
 export const storeOptions: OptionSpec[] = [
-  { name: "table", type: "string", value: "NAME", help: "DynamoDB table; giving it selects DynamoDB (a run creates it when missing; runjop init creates it with TTL)" },
-  { name: "region", type: "string", value: "REGION", help: `AWS region (default: AWS_REGION or the profile's region, else ${defaults.region})` },
-  { name: "endpoint-url", type: "string", value: "URL", help: "DynamoDB-compatible endpoint (default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, AWS)" },
-  { name: "store-path", type: "string", value: "FILE", help: "SQLite file of the embedded store, used without --table (default: $XDG_STATE_HOME/runjop/runjop.sqlite)" },
+  {
+    name: "table",
+    type: "string",
+    value: "NAME",
+    help: "DynamoDB table; giving it selects DynamoDB (a run creates it when missing; runjop init creates it with TTL)",
+  },
+  {
+    name: "region",
+    type: "string",
+    value: "REGION",
+    help: `AWS region (default: AWS_REGION or the profile's region, else ${defaults.region})`,
+  },
+  {
+    name: "endpoint-url",
+    type: "string",
+    value: "URL",
+    help: "DynamoDB-compatible endpoint (default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, AWS)",
+  },
+  {
+    name: "store-path",
+    type: "string",
+    value: "FILE",
+    help: "SQLite file of the embedded store, used without --table (default: $XDG_STATE_HOME/runjop/runjop.sqlite)",
+  },
 ];
 
 /** Options of `runjop [options] "command"`, named as in the original Python tool where it had them. */
 export const runOptions: OptionSpec[] = [
   { name: "id", type: "string", value: "ID", help: "job name shared by every host (required)" },
-  { name: "range", type: "string", value: "S", help: `seconds after a run starts in which no other run may start (default ${defaults.rangeSeconds})` },
-  { name: "node", type: "string", value: "NAME", help: "this host's name in the activity log (default: the host name)" },
+  {
+    name: "range",
+    type: "string",
+    value: "S",
+    help: `seconds after a run starts in which no other run may start (default ${defaults.rangeSeconds})`,
+  },
+  {
+    name: "node",
+    type: "string",
+    value: "NAME",
+    help: "this host's name in the activity log (default: the host name)",
+  },
   ...storeOptions,
-  { name: "schedule", type: "string", value: "CRON", help: "cron expression (UTC) of the job: run each occurrence once, however late, instead of using --range" },
+  {
+    name: "schedule",
+    type: "string",
+    value: "CRON",
+    help: "cron expression (UTC) of the job: run each occurrence once, however late, instead of using --range",
+  },
   { name: "timeout", type: "string", value: "S", help: "stop the command after S seconds and record it as timed out" },
-  { name: "lease", type: "string", value: "S", help: `seconds a run's lease lasts without a heartbeat (default ${defaults.leaseSeconds})` },
-  { name: "allow-overlap", type: "boolean", help: "let the next range start while a run that outlasted its range still runs" },
-  { name: "standby", type: "boolean", help: "when another host holds the job, watch it and take over its run if it dies before finishing" },
-  { name: "standby-max", type: "string", value: "S", help: "seconds a --standby contender watches the holder before it exits 0 (default: the range)" },
-  { name: "s3", type: "string", value: "s3://BUCKET[/PREFIX]", help: "also stream the command's output to one S3 object per run, under PREFIX" },
-  { name: "s3-sse", type: "string", value: "ALG", help: "server-side encryption of the S3 object: AES256 or aws:kms (default: the bucket's setting)" },
-  { name: "s3-kms-key-id", type: "string", value: "ID", help: "KMS key for --s3-sse aws:kms (default: the AWS managed key aws/s3)" },
-  { name: "s3-endpoint-url", type: "string", value: "URL", help: "S3-compatible endpoint, addressed path-style (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS)" },
-  { name: "log", type: "string", value: "FILE", help: "append runjop's own log to FILE, with the time and the job id on each line" },
-  { name: "history-days", type: "string", value: "N", help: "let the store delete this run's record N days after it starts (default: keep it)" },
+  {
+    name: "lease",
+    type: "string",
+    value: "S",
+    help: `seconds a run's lease lasts without a heartbeat (default ${defaults.leaseSeconds})`,
+  },
+  {
+    name: "allow-overlap",
+    type: "boolean",
+    help: "let the next range start while a run that outlasted its range still runs",
+  },
+  {
+    name: "standby",
+    type: "boolean",
+    help: "when another host holds the job, watch it and take over its run if it dies before finishing",
+  },
+  {
+    name: "standby-max",
+    type: "string",
+    value: "S",
+    help: "seconds a --standby contender watches the holder before it exits 0 (default: the range)",
+  },
+  {
+    name: "s3",
+    type: "string",
+    value: "s3://BUCKET[/PREFIX]",
+    help: "also stream the command's output to one S3 object per run, under PREFIX",
+  },
+  {
+    name: "s3-sse",
+    type: "string",
+    value: "ALG",
+    help: "server-side encryption of the S3 object: AES256 or aws:kms (default: the bucket's setting)",
+  },
+  {
+    name: "s3-kms-key-id",
+    type: "string",
+    value: "ID",
+    help: "KMS key for --s3-sse aws:kms (default: the AWS managed key aws/s3)",
+  },
+  {
+    name: "s3-endpoint-url",
+    type: "string",
+    value: "URL",
+    help: "S3-compatible endpoint, addressed path-style (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS)",
+  },
+  {
+    name: "log",
+    type: "string",
+    value: "FILE",
+    help: "append runjop's own log to FILE, with the time and the job id on each line",
+  },
+  {
+    name: "history-days",
+    type: "string",
+    value: "N",
+    help: "let the store delete this run's record N days after it starts (default: keep it)",
+  },
   { name: "debug", short: "d", type: "boolean", help: "log debug detail" },
   { name: "quiet", short: "q", type: "boolean", help: "log only warnings and errors" },
   { name: "help", short: "h", type: "boolean", help: "show this help and exit" },
@@ -96,7 +179,8 @@ function rewordParseError(error: unknown): string {
   const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
   if (missing) return `missing value for ${missing[1]}`;
   const ambiguous = /Option '(?:-\w, )?(--[\w-]+)' argument is ambiguous/.exec(message);
-  if (ambiguous) return `missing value for ${ambiguous[1]}: write a value that starts with '-' as ${ambiguous[1]}=VALUE`;
+  if (ambiguous)
+    return `missing value for ${ambiguous[1]}: write a value that starts with '-' as ${ambiguous[1]}=VALUE`;
   const noValue = /Option '(--[\w-]+)' does not take an argument/.exec(message);
   if (noValue) return `option ${noValue[1]} takes no value`;
   return message.split("\n")[0].replace(/\.$/, "");
@@ -113,7 +197,9 @@ function buildCommand(positionals: string[], afterTerminator: string[]): Command
     return { kind: "exec", file: afterTerminator[0], args: afterTerminator.slice(1) };
   }
   if (positionals.length === 0) {
-    throw new UsageError(`missing command: give it as one quoted string, such as runjop --id backup "tar czf /tmp/b.tgz /etc", or after '--'`);
+    throw new UsageError(
+      `missing command: give it as one quoted string, such as runjop --id backup "tar czf /tmp/b.tgz /etc", or after '--'`,
+    );
   }
   if (positionals.length > 1) {
     throw new UsageError(
@@ -136,14 +222,17 @@ export function storeFromValues(values: ParsedValues, env: NodeJS.ProcessEnv = p
   const endpointUrl = stringValue(values, "endpoint-url");
   if (table === undefined) {
     for (const name of ["region", "endpoint-url"]) {
-      if (values[name] !== undefined) throw new UsageError(`--${name} needs --table: without --table runjop uses the embedded store`);
+      if (values[name] !== undefined)
+        throw new UsageError(`--${name} needs --table: without --table runjop uses the embedded store`);
     }
     const path = stringValue(values, "store-path") ?? defaultStorePath(env);
     if (path === "") throw new UsageError("invalid --store-path '': expected a file path");
     return { kind: "sqlite", path };
   }
   if (values["store-path"] !== undefined) {
-    throw new UsageError("--store-path and --table exclude each other: --table selects DynamoDB, --store-path the embedded store");
+    throw new UsageError(
+      "--store-path and --table exclude each other: --table selects DynamoDB, --store-path the embedded store",
+    );
   }
   return {
     kind: "dynamodb",
@@ -154,7 +243,11 @@ export function storeFromValues(values: ParsedValues, env: NodeJS.ProcessEnv = p
 }
 
 /** Turns parsed argv into validated run settings, or throws a UsageError naming the bad value. */
-export function runSettingsFromArgs(values: ParsedValues, positionals: string[], afterTerminator: string[]): RunSettings {
+export function runSettingsFromArgs(
+  values: ParsedValues,
+  positionals: string[],
+  afterTerminator: string[],
+): RunSettings {
   const id = validateId("--id", stringValue(values, "id"));
   const range = stringValue(values, "range");
   const lease = stringValue(values, "lease");
@@ -163,7 +256,8 @@ export function runSettingsFromArgs(values: ParsedValues, positionals: string[],
   const historyDays = stringValue(values, "history-days");
   const schedule = stringValue(values, "schedule");
   const standbyMax = stringValue(values, "standby-max");
-  if (standbyMax !== undefined && values.standby !== true) throw new UsageError("--standby-max needs --standby: add --standby, or drop --standby-max");
+  if (standbyMax !== undefined && values.standby !== true)
+    throw new UsageError("--standby-max needs --standby: add --standby, or drop --standby-max");
   const rangeSeconds = range === undefined ? defaults.rangeSeconds : parseSeconds("--range", range);
   return {
     id,
@@ -183,7 +277,9 @@ export function runSettingsFromArgs(values: ParsedValues, positionals: string[],
       endpointUrl: stringValue(values, "s3-endpoint-url"),
     }),
     ...(schedule === undefined ? {} : { schedule: validateSchedule("--schedule", schedule) }),
-    ...(values.standby === true ? { standby: { maxSeconds: standbyMax === undefined ? rangeSeconds : parseSeconds("--standby-max", standbyMax) } } : {}),
+    ...(values.standby === true
+      ? { standby: { maxSeconds: standbyMax === undefined ? rangeSeconds : parseSeconds("--standby-max", standbyMax) } }
+      : {}),
   };
 }
 

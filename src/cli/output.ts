@@ -8,7 +8,10 @@ import { defaultStorePath, type RunSettings } from "../settings.js";
  * stderr, as it arrives, and to the S3 log. The S3 SDK is imported only here, so that runs
  * without --s3 never load it.
  */
-export async function s3Output(settings: RunSettings, logger: Logger): Promise<Pick<RunContext, "onOutput" | "openOutputLog">> {
+export async function s3Output(
+  settings: RunSettings,
+  logger: Logger,
+): Promise<Pick<RunContext, "onOutput" | "openOutputLog">> {
   const { s3OutputLogOpener } = await import("../upload/s3log.js");
   // key.ts imports node:crypto, which runs without --s3 must not load.
   const { embeddedTableName } = await import("../upload/key.js");

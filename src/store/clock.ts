@@ -66,7 +66,12 @@ export function describeOffset(offset: ClockOffset): string {
  * own clocks, so an offset as large as the range lets two runs start within one range.
  * Returns an error to raise when the offset surely exceeds the range, and warns above a quarter of it.
  */
-export function checkOffset(offset: ClockOffset | undefined, rangeMs: number, jobId: string, logger: Logger): ReserveError | undefined {
+export function checkOffset(
+  offset: ClockOffset | undefined,
+  rangeMs: number,
+  jobId: string,
+  logger: Logger,
+): ReserveError | undefined {
   if (!offset) return undefined;
   const magnitude = Math.abs(offset.offsetMs);
   const rangeSeconds = rangeMs / 1000;

@@ -14,12 +14,7 @@ import {
   type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import type { Logger } from "../log.js";
-import type {
-  Head,
-  InitResult,
-  ReleaseRequest,
-  ReleaseResult,
-} from "./types.js";
+import type { Head, InitResult, ReleaseRequest, ReleaseResult } from "./types.js";
 
 /**
  * Returns the table's CreateTable input: partition key job_id (S), sort key counter (N), and
@@ -52,10 +47,7 @@ const releaseAttempts = 3;
  * Reads every head record (counter 0) with a paginated Scan. A Scan reads the whole table, runs
  * included, so its cost grows with the history kept; `runjop history --id` uses a Query instead.
  */
-export async function scanHeadItems(
-  client: DynamoDBClient,
-  table: string,
-): Promise<Item[]> {
+export async function scanHeadItems(client: DynamoDBClient, table: string): Promise<Item[]> {
   const heads: Item[] = [];
   let startKey: Item | undefined;
   do {
@@ -97,8 +89,7 @@ export async function releaseJob(
     if (!output.Item) return { kind: "not_found" };
     const head = parseHead(output.Item);
     if (head.state !== "running") return { kind: "not_running", head };
-    if (!request.force && head.leaseUntilMs >= request.nowMs)
-      return { kind: "lease_live", head };
+    if (!request.force && head.leaseUntilMs >= request.nowMs) return { kind: "lease_live", head };
 
     const values: Item = {
       ":released": { S: "released" },
@@ -112,8 +103,7 @@ export async function releaseJob(
         new UpdateItemCommand({
           TableName: table,
           Key: key(request.jobId, 0),
-          UpdateExpression:
-            "SET #state = :released, #lease = :now, released_by = :node, released_ms = :now",
+          UpdateExpression: "SET #state = :released, #lease = :now, released_by = :node, released_ms = :now",
           ConditionExpression: `#token = :token AND #state = :running${request.force ? "" : " AND #lease < :now"}`,
           ExpressionAttributeNames: {
             "#state": "state",
@@ -124,11 +114,7 @@ export async function releaseJob(
         }),
       );
     } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException &&
-        attempt < releaseAttempts
-      )
-        continue;
+      if (error instanceof ConditionalCheckFailedException && attempt < releaseAttempts) continue;
       throw error;
     }
     await client
@@ -136,8 +122,7 @@ export async function releaseJob(
         new UpdateItemCommand({
           TableName: table,
           Key: key(request.jobId, head.counter),
-          UpdateExpression:
-            "SET #state = :released, released_by = :node, released_ms = :now",
+          UpdateExpression: "SET #state = :released, released_by = :node, released_ms = :now",
           ConditionExpression: "#token = :token AND #state = :running",
           ExpressionAttributeNames: { "#state": "state", "#token": "token" },
           ExpressionAttributeValues: values,
@@ -167,9 +152,7 @@ export async function initializeTable(
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     try {
-      await client.send(
-        new CreateTableCommand(tableDefinition(table)),
-      );
+      await client.send(new CreateTableCommand(tableDefinition(table)));
       created = true;
       logger.info(`creating table ${table} with on-demand billing`);
     } catch (createError) {
@@ -178,9 +161,7 @@ export async function initializeTable(
   }
   await waitUntilActive(client, table, waitMs);
 
-  const ttl = await client.send(
-    new DescribeTimeToLiveCommand({ TableName: table }),
-  );
+  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: table }));
   const description = ttl.TimeToLiveDescription;
   const status = description?.TimeToLiveStatus ?? "DISABLED";
   if (status === "ENABLED" || status === "ENABLING") {
@@ -189,9 +170,7 @@ export async function initializeTable(
         `table ${table} has time to live on attribute '${description?.AttributeName}', but runjop writes '${ttlAttribute}': disable it on the table, then run 'runjop init' again`,
       );
     }
-    logger.info(
-      `time to live is already ${status.toLowerCase()} on attribute ${ttlAttribute}`,
-    );
+    logger.info(`time to live is already ${status.toLowerCase()} on attribute ${ttlAttribute}`);
   } else {
     await client.send(
       new UpdateTimeToLiveCommand({
@@ -210,26 +189,18 @@ export class TableSetupError extends Error {
 }
 
 /** Polls DescribeTable until the table is ACTIVE, for at most `waitMs`; a table not found yet is waited for. */
-export async function waitUntilActive(
-  client: DynamoDBClient,
-  table: string,
-  waitMs: number,
-): Promise<void> {
+export async function waitUntilActive(client: DynamoDBClient, table: string, waitMs: number): Promise<void> {
   const deadline = Date.now() + waitMs;
   let status = "missing";
   while (Date.now() < deadline) {
     try {
-      const output = await client.send(
-        new DescribeTableCommand({ TableName: table }),
-      );
+      const output = await client.send(new DescribeTableCommand({ TableName: table }));
       status = output.Table?.TableStatus ?? "unknown";
       if (status === "ACTIVE") return;
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
     }
-    await new Promise((resolve) =>
-      setTimeout(resolve, 250 + Math.random() * 250),
-    );
+    await new Promise((resolve) => setTimeout(resolve, 250 + Math.random() * 250));
   }
   throw new TableSetupError(
     `table ${table} did not become ACTIVE within ${Math.round(waitMs / 1000)} s (last status: ${status})`,

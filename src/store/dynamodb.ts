@@ -16,11 +16,29 @@ import { loadConfig } from "@smithy/node-config-provider";
 import { messageOf, ReserveError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { defaults } from "../settings.js";
-import { initializeTable, releaseJob, scanHeadItems, tableDefinition, TableSetupError, ttlAttribute, waitUntilActive } from "./dynamodb-admin.js";
+import {
+  initializeTable,
+  releaseJob,
+  scanHeadItems,
+  tableDefinition,
+  TableSetupError,
+  ttlAttribute,
+  waitUntilActive,
+} from "./dynamodb-admin.js";
 import type { InitResult, ReleaseRequest, ReleaseResult } from "./types.js";
 import { retryableStates } from "./rules.js";
 import { checkOffset, StoreClock } from "./clock.js";
-import { formatUtc, type Head, type Outcome, type Reservation, type ReserveRequest, type RunRecord, type RunState, type Store, type TakeoverRequest } from "./types.js";
+import {
+  formatUtc,
+  type Head,
+  type Outcome,
+  type Reservation,
+  type ReserveRequest,
+  type RunRecord,
+  type RunState,
+  type Store,
+  type TakeoverRequest,
+} from "./types.js";
 
 type Item = Record<string, AttributeValue>;
 
@@ -132,7 +150,11 @@ export class DynamoStore implements Store {
    * lease ends and its start moves to the store's time, so the range counts from then.
    */
   private async rollBack(request: ReserveRequest, previousItem: Item | null | undefined): Promise<void> {
-    const mine = { ConditionExpression: "#token = :token", ExpressionAttributeNames: { "#token": "token" }, ExpressionAttributeValues: { ":token": { S: request.token } } };
+    const mine = {
+      ConditionExpression: "#token = :token",
+      ExpressionAttributeNames: { "#token": "token" },
+      ExpressionAttributeValues: { ":token": { S: request.token } },
+    };
     try {
       if (previousItem) {
         await this.client.send(new PutItemCommand({ TableName: this.table, Item: previousItem, ...mine }));
@@ -145,15 +167,26 @@ export class DynamoStore implements Store {
             TableName: this.table,
             Key: headKey(request.jobId),
             UpdateExpression: "SET #state = :abandoned, #lease = :now, #start = :now",
-            ExpressionAttributeNames: { ...mine.ExpressionAttributeNames, "#state": "state", "#lease": "lease_until_ms", "#start": "start_ms" },
-            ExpressionAttributeValues: { ...mine.ExpressionAttributeValues, ":abandoned": { S: "abandoned" }, ":now": { N: String(storeNowMs) } },
+            ExpressionAttributeNames: {
+              ...mine.ExpressionAttributeNames,
+              "#state": "state",
+              "#lease": "lease_until_ms",
+              "#start": "start_ms",
+            },
+            ExpressionAttributeValues: {
+              ...mine.ExpressionAttributeValues,
+              ":abandoned": { S: "abandoned" },
+              ":now": { N: String(storeNowMs) },
+            },
             ConditionExpression: mine.ConditionExpression,
           }),
         );
       }
       this.options.logger.info(`released the reservation of job ${request.jobId}`);
     } catch (error) {
-      this.options.logger.error(`could not release the reservation of job ${request.jobId}; its lease lapses in ${request.leaseMs / 1000} s: ${describeAwsError(error)}`);
+      this.options.logger.error(
+        `could not release the reservation of job ${request.jobId}; its lease lapses in ${request.leaseMs / 1000} s: ${describeAwsError(error)}`,
+      );
     }
   }
 
@@ -201,7 +234,9 @@ export class DynamoStore implements Store {
     if (!item && attempts > 1) item = await this.getHeadItem(request.jobId);
     const head = item ? headFromItem(item) : undefined;
     if (head && head.token === request.token) {
-      this.options.logger.debug(`reservation response was lost after ${attempts} attempts; the head carries this contender's token`);
+      this.options.logger.debug(
+        `reservation response was lost after ${attempts} attempts; the head carries this contender's token`,
+      );
       return { won: true, counter: head.counter, attempts: attempts + (error.Item ? 0 : 1) };
     }
     return { won: false, holder: head, attempts: attempts + (!error.Item && attempts > 1 ? 1 : 0) };
@@ -237,9 +272,18 @@ export class DynamoStore implements Store {
         new UpdateItemCommand({
           TableName: this.table,
           Key: headKey(request.jobId),
-          UpdateExpression: "SET #last = #last + :one, #node = :node, #token = :token, #time = :time, #start = :now, #lease = :lease, #state = :running",
+          UpdateExpression:
+            "SET #last = #last + :one, #node = :node, #token = :token, #time = :time, #start = :now, #lease = :lease, #state = :running",
           ConditionExpression: "#token = :dead AND #state = :running AND #lease < :now",
-          ExpressionAttributeNames: { "#last": "last_counter", "#node": "node", "#token": "token", "#time": "time", "#start": "start_ms", "#lease": "lease_until_ms", "#state": "state" },
+          ExpressionAttributeNames: {
+            "#last": "last_counter",
+            "#node": "node",
+            "#token": "token",
+            "#time": "time",
+            "#start": "start_ms",
+            "#lease": "lease_until_ms",
+            "#state": "state",
+          },
           ExpressionAttributeValues: {
             ":one": { N: "1" },
             ":node": { S: request.node },
@@ -259,7 +303,8 @@ export class DynamoStore implements Store {
       const conditionFailed = error instanceof ConditionalCheckFailedException;
       const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
       if (conditionFailed && attempts === 1) return { won: false, attempts };
-      if (!conditionFailed && !isNetworkOrServerError(error)) throw new Error(describeAwsError(error), { cause: error });
+      if (!conditionFailed && !isNetworkOrServerError(error))
+        throw new Error(describeAwsError(error), { cause: error });
       // An earlier attempt may have landed with its response lost: the head then carries this token.
       const item = await this.getHeadItem(request.jobId, AbortSignal.timeout(requestLimits.landedCheckTimeoutMs));
       const head = item ? headFromItem(item) : undefined;
@@ -300,9 +345,16 @@ export class DynamoStore implements Store {
             new UpdateItemCommand({
               TableName: this.table,
               Key: { job_id: { S: abandoned.jobId }, counter: { N: String(abandoned.counter) } },
-              UpdateExpression: "SET #state = :abandoned, #token = :token, #node = if_not_exists(#node, :node), #start = if_not_exists(#start, :start), #time = if_not_exists(#time, :time)",
+              UpdateExpression:
+                "SET #state = :abandoned, #token = :token, #node = if_not_exists(#node, :node), #start = if_not_exists(#start, :start), #time = if_not_exists(#time, :time)",
               ConditionExpression: "attribute_not_exists(#token) OR (#token = :token AND #state = :running)",
-              ExpressionAttributeNames: { "#state": "state", "#token": "token", "#node": "node", "#start": "start_ms", "#time": "time" },
+              ExpressionAttributeNames: {
+                "#state": "state",
+                "#token": "token",
+                "#node": "node",
+                "#start": "start_ms",
+                "#time": "time",
+              },
               ExpressionAttributeValues: {
                 ":abandoned": { S: "abandoned" },
                 ":token": { S: abandoned.token },
@@ -352,7 +404,12 @@ export class DynamoStore implements Store {
         Key: { job_id: { S: run.jobId }, counter: { N: String(run.counter) } },
         UpdateExpression: `SET #state = :state, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.exitCode === undefined ? "" : ", exit_code = :exit"}${outcome.signal ? ", #signal = :signal" : ""}${outcome.logUrl ? ", log_url = :logUrl" : ""}${outcome.logError ? ", log_error = :logError" : ""}`,
         // SIGNAL is a DynamoDB reserved word too, so it needs a name placeholder like STATE and TIME.
-        ExpressionAttributeNames: { "#state": "state", "#time": "time", "#token": "token", ...(outcome.signal ? { "#signal": "signal" } : {}) },
+        ExpressionAttributeNames: {
+          "#state": "state",
+          "#time": "time",
+          "#token": "token",
+          ...(outcome.signal ? { "#signal": "signal" } : {}),
+        },
         ExpressionAttributeValues: {
           ":state": { S: outcome.state },
           ...(outcome.exitCode === undefined ? {} : { ":exit": { N: String(outcome.exitCode) } }),
@@ -443,9 +500,7 @@ export class DynamoStore implements Store {
    */
   private async ensureTable(): Promise<void> {
     try {
-      await this.client.send(
-        new CreateTableCommand(tableDefinition(this.table)),
-      );
+      await this.client.send(new CreateTableCommand(tableDefinition(this.table)));
       this.options.logger.info(`table ${this.table} created`);
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) {
@@ -462,8 +517,11 @@ export class DynamoStore implements Store {
       await waitUntilActive(this.client, this.table, waitMs);
       this.options.logger.debug(`table ${this.table} is active`);
     } catch (error) {
-      if (error instanceof TableSetupError) throw new ReserveError(`${error.message}; the command did not run`, { cause: error });
-      throw new ReserveError(`could not read the status of table ${this.table}: ${describeAwsError(error)}`, { cause: error });
+      if (error instanceof TableSetupError)
+        throw new ReserveError(`${error.message}; the command did not run`, { cause: error });
+      throw new ReserveError(`could not read the status of table ${this.table}: ${describeAwsError(error)}`, {
+        cause: error,
+      });
     }
   }
 }
@@ -492,7 +550,11 @@ function headKey(jobId: string): Item {
  * ConditionExpression, evaluated by DynamoDB in the same write. Without a condition (force
  * with allowOverlap) the write always succeeds.
  */
-export function reserveExpressions(request: ReserveRequest): { updateExpression: string; conditionExpression?: string; values: Item } {
+export function reserveExpressions(request: ReserveRequest): {
+  updateExpression: string;
+  conditionExpression?: string;
+  values: Item;
+} {
   const values: Item = {
     ":zero": { N: "0" },
     ":one": { N: "1" },
@@ -504,7 +566,15 @@ export function reserveExpressions(request: ReserveRequest): { updateExpression:
     ":running": { S: "running" },
     ":rangeStart": { N: String(request.nowMs - request.rangeMs) },
   };
-  const sets = ["#last = if_not_exists(#last, :zero) + :one", "#node = :node", "#token = :token", "#time = :time", "#start = :now", "#lease = :lease", "#state = :running"];
+  const sets = [
+    "#last = if_not_exists(#last, :zero) + :one",
+    "#node = :node",
+    "#token = :token",
+    "#time = :time",
+    "#start = :now",
+    "#lease = :lease",
+    "#state = :running",
+  ];
   const removes: string[] = [];
   if (request.occurrenceMs !== undefined) {
     values[":occurrence"] = { N: String(request.occurrenceMs) };
@@ -521,7 +591,8 @@ export function reserveExpressions(request: ReserveRequest): { updateExpression:
 
   let timing: string | undefined;
   if (request.force) timing = undefined;
-  else if (request.occurrenceMs !== undefined) timing = "attribute_not_exists(#occurrence) OR #occurrence < :occurrence";
+  else if (request.occurrenceMs !== undefined)
+    timing = "attribute_not_exists(#occurrence) OR #occurrence < :occurrence";
   else timing = "#start <= :rangeStart";
   const free = request.allowOverlap ? undefined : "#state <> :running OR #lease < :now";
   const parts = [timing, free].filter((clause) => clause !== undefined);
@@ -533,14 +604,18 @@ export function reserveExpressions(request: ReserveRequest): { updateExpression:
   if (request.retry) {
     retryableStates.forEach((state, index) => (values[`:retryable${index}`] = { S: state }));
     const states = retryableStates.map((_, index) => `:retryable${index}`).join(", ");
-    clauses.push(`(#retryKey = :retryKey AND #retryAttempt < :retryAttempt AND (#state IN (${states}) OR (#state = :running AND #lease < :now)))`);
+    clauses.push(
+      `(#retryKey = :retryKey AND #retryAttempt < :retryAttempt AND (#state IN (${states}) OR (#state = :running AND #lease < :now)))`,
+    );
   }
   return { updateExpression, conditionExpression: clauses.join(" OR "), values };
 }
 
 /** Keeps the entries whose placeholder (such as #state or :now) occurs in the expressions. */
 function pickUsed<T>(record: Record<string, T>, expressions: string): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).filter(([key]) => new RegExp(`${key}(?![A-Za-z0-9_])`).test(expressions)));
+  return Object.fromEntries(
+    Object.entries(record).filter(([key]) => new RegExp(`${key}(?![A-Za-z0-9_])`).test(expressions)),
+  );
 }
 
 function headFromItem(item: Item): Head {
@@ -553,7 +628,10 @@ function headFromItem(item: Item): Head {
     leaseUntilMs: Number(item.lease_until_ms?.N ?? 0),
     state: (item.state?.S ?? "running") as RunState,
     occurrenceMs: item.occurrence_ms?.N === undefined ? undefined : Number(item.occurrence_ms.N),
-    retry: item.retry_key?.S === undefined ? undefined : { key: item.retry_key.S, attempt: Number(item.retry_attempt?.N ?? 0) },
+    retry:
+      item.retry_key?.S === undefined
+        ? undefined
+        : { key: item.retry_key.S, attempt: Number(item.retry_attempt?.N ?? 0) },
   };
 }
 

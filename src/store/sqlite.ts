@@ -4,7 +4,19 @@ import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { messageOf, UsageError } from "../errors.js";
 import { canTakeOver, isReservable } from "./rules.js";
 import { deleteExpiredRuns, releaseHead } from "./sqlite-admin.js";
-import type { Head, InitResult, Outcome, ReleaseRequest, ReleaseResult, Reservation, ReserveRequest, RunRecord, RunState, Store, TakeoverRequest } from "./types.js";
+import type {
+  Head,
+  InitResult,
+  Outcome,
+  ReleaseRequest,
+  ReleaseResult,
+  Reservation,
+  ReserveRequest,
+  RunRecord,
+  RunState,
+  Store,
+  TakeoverRequest,
+} from "./types.js";
 
 const schema = `
 CREATE TABLE IF NOT EXISTS heads (
@@ -78,7 +90,10 @@ export class SqliteStore implements Store {
     try {
       makeFolders(dirname(path));
     } catch (error) {
-      throw new UsageError(`cannot create the folder of the embedded store ${path}: ${messageOf(error)}; pass --store-path with a writable file`, { cause: error });
+      throw new UsageError(
+        `cannot create the folder of the embedded store ${path}: ${messageOf(error)}; pass --store-path with a writable file`,
+        { cause: error },
+      );
     }
     let db: DatabaseSync;
     const existed = existsSync(path);
@@ -89,7 +104,10 @@ export class SqliteStore implements Store {
       db.exec(schema);
       addMissingColumns(db);
     } catch (error) {
-      throw new UsageError(`cannot open the embedded store ${path}: ${messageOf(error)}; pass --store-path with a readable, writable SQLite file`, { cause: error });
+      throw new UsageError(
+        `cannot open the embedded store ${path}: ${messageOf(error)}; pass --store-path with a readable, writable SQLite file`,
+        { cause: error },
+      );
     }
     return new SqliteStore(db, path, existed);
   }
@@ -171,7 +189,9 @@ export class SqliteStore implements Store {
       deleteExpiredRuns(this.db, run.jobId, run.startMs);
       if (abandoned) {
         this.db
-          .prepare(`UPDATE runs SET state = 'abandoned' WHERE job_id = $job AND counter = $counter AND token = $token AND state = 'running'`)
+          .prepare(
+            `UPDATE runs SET state = 'abandoned' WHERE job_id = $job AND counter = $counter AND token = $token AND state = 'running'`,
+          )
           .run({ $job: abandoned.jobId, $counter: abandoned.counter, $token: abandoned.token });
       }
     });

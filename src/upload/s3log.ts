@@ -71,7 +71,8 @@ export function s3OutputLogOpener(options: S3OutputLogOptions): (run: RunRecord)
  * AWS_REQUEST_CHECKSUM_CALCULATION and AWS_RESPONSE_CHECKSUM_VALIDATION override that default.
  */
 export function createClient(settings: S3LogSettings, env: NodeJS.ProcessEnv = process.env): S3Client {
-  const configuredEndpoint = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true" ? undefined : (env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
+  const configuredEndpoint =
+    env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true" ? undefined : (env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
   // NOTE: an endpoint_url set only in the shared config file is not seen here, so it keeps the SDK's defaults.
   const custom = settings.endpointUrl !== undefined || configuredEndpoint !== undefined;
   const config: S3ClientConfig = {
@@ -107,7 +108,12 @@ async function regionOrDefault(): Promise<string> {
 /** Formats the header: job, run, node, command and start time, each line starting with "== ". */
 export function logHeader(run: RunRecord): string {
   const command = (run.command ?? "").split("\n").join("\n==          ");
-  return [`== runjop job ${run.jobId}, run ${run.counter}, node ${run.node}`, `== command: ${command}`, `== started: ${run.time} UTC`, ""].join("\n");
+  return [
+    `== runjop job ${run.jobId}, run ${run.counter}, node ${run.node}`,
+    `== command: ${command}`,
+    `== started: ${run.time} UTC`,
+    "",
+  ].join("\n");
 }
 
 /** Formats the footer: state, exit status, signal and duration. */
@@ -212,7 +218,9 @@ class S3OutputLog implements OutputLog {
       () => undefined,
       (error: unknown) => {
         this.uploadError = `upload to ${url} failed: ${describeS3Error(error)}`;
-        options.logger.warn(`${this.uploadError}; the command keeps running and its whole output goes to ${spool.path}`);
+        options.logger.warn(
+          `${this.uploadError}; the command keeps running and its whole output goes to ${spool.path}`,
+        );
       },
     );
   }

@@ -33,15 +33,21 @@ export function parseS3Url(option: string, value: string): { bucket: string; pre
   }
   const bucket = match[1];
   if (!bucketPattern.test(bucket)) {
-    throw new UsageError(`invalid ${option} '${value}': bucket '${bucket}' is not a valid S3 bucket name (3 to 63 characters of a-z, 0-9, '.' and '-'; older us-east-1 buckets may also use A-Z and '_')`);
+    throw new UsageError(
+      `invalid ${option} '${value}': bucket '${bucket}' is not a valid S3 bucket name (3 to 63 characters of a-z, 0-9, '.' and '-'; older us-east-1 buckets may also use A-Z and '_')`,
+    );
   }
   const prefix = (match[2] ?? "").replace(/^\/+|\/+$/g, "");
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(prefix)) {
-    throw new UsageError(`invalid ${option} ${JSON.stringify(value)}: control characters are not allowed in the prefix`);
+    throw new UsageError(
+      `invalid ${option} ${JSON.stringify(value)}: control characters are not allowed in the prefix`,
+    );
   }
   if (Buffer.byteLength(prefix, "utf8") > maxPrefixBytes) {
-    throw new UsageError(`invalid ${option}: the prefix is ${Buffer.byteLength(prefix, "utf8")} bytes, longer than ${maxPrefixBytes}`);
+    throw new UsageError(
+      `invalid ${option}: the prefix is ${Buffer.byteLength(prefix, "utf8")} bytes, longer than ${maxPrefixBytes}`,
+    );
   }
   return { bucket, prefix };
 }
@@ -62,7 +68,8 @@ export function s3LogSettings(values: S3OptionValues): S3LogSettings | undefined
       ["--s3-endpoint-url", values.endpointUrl],
     ];
     for (const [option, value] of others) {
-      if (value !== undefined) throw new UsageError(`${option} needs --s3 s3://BUCKET[/PREFIX]: without --s3 the output is not uploaded`);
+      if (value !== undefined)
+        throw new UsageError(`${option} needs --s3 s3://BUCKET[/PREFIX]: without --s3 the output is not uploaded`);
     }
     return undefined;
   }
@@ -77,7 +84,9 @@ export function s3LogSettings(values: S3OptionValues): S3LogSettings | undefined
   if (values.kmsKeyId !== undefined) {
     if (sse !== "aws:kms") throw new UsageError("--s3-kms-key-id needs --s3-sse aws:kms");
     if (!/^[A-Za-z0-9:/_.-]{1,2048}$/.test(values.kmsKeyId)) {
-      throw new UsageError(`invalid --s3-kms-key-id '${values.kmsKeyId}': expected a KMS key id, key ARN, alias name or alias ARN`);
+      throw new UsageError(
+        `invalid --s3-kms-key-id '${values.kmsKeyId}': expected a KMS key id, key ARN, alias name or alias ARN`,
+      );
     }
   }
   return {

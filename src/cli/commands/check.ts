@@ -3,14 +3,7 @@ import { latestOccurrence, validateSchedule } from "../../schedule.js";
 import { parseSeconds } from "../../settings.js";
 import { formatUtc, type Head, type RunRecord } from "../../store/types.js";
 import { storeOptions } from "../options.js";
-import {
-  exitNo,
-  formatMoment,
-  formatSpan,
-  helpOption,
-  requireId,
-  type Subcommand,
-} from "./common.js";
+import { exitNo, formatMoment, formatSpan, helpOption, requireId, type Subcommand } from "./common.js";
 
 /** Seconds after a scheduled occurrence that its run may take to succeed, unless --grace is given. */
 const defaultGraceSeconds = 600;
@@ -88,20 +81,14 @@ Exit status:
     const id = requireId(values, "check");
     const format = values.format ?? "text";
     if (format !== "text" && format !== "openmetrics") {
-      throw new UsageError(
-        `invalid --format '${String(format)}': expected text or openmetrics`,
-      );
+      throw new UsageError(`invalid --format '${String(format)}': expected text or openmetrics`);
     }
     const deadline = parseDeadline(values, nowMs, format === "openmetrics");
 
     const store = await openStore();
-    const [head, runs] = await Promise.all([
-      store.readHead(id),
-      store.listRuns(id, runsRead),
-    ]);
+    const [head, runs] = await Promise.all([store.readHead(id), store.listRuns(id, runsRead)]);
     const facts = gatherFacts(head, runs, nowMs);
-    const verdict =
-      deadline === undefined ? undefined : judge(id, facts, deadline, nowMs);
+    const verdict = deadline === undefined ? undefined : judge(id, facts, deadline, nowMs);
 
     if (format === "openmetrics") {
       out(formatOpenMetrics(id, facts, verdict));
@@ -119,22 +106,14 @@ interface Deadline {
   description: string;
 }
 
-function parseDeadline(
-  values: Record<string, unknown>,
-  nowMs: number,
-  optional: boolean,
-): Deadline | undefined {
+function parseDeadline(values: Record<string, unknown>, nowMs: number, optional: boolean): Deadline | undefined {
   const within = values.within;
   const schedule = values.schedule;
   if (within !== undefined && schedule !== undefined) {
-    throw new UsageError(
-      "--within and --schedule exclude each other: give one",
-    );
+    throw new UsageError("--within and --schedule exclude each other: give one");
   }
   if (values.grace !== undefined && schedule === undefined) {
-    throw new UsageError(
-      "--grace needs --schedule: it is the time a scheduled run may take to succeed",
-    );
+    throw new UsageError("--grace needs --schedule: it is the time a scheduled run may take to succeed");
   }
   if (typeof within === "string") {
     const seconds = parseSeconds("--within", within);
@@ -145,14 +124,8 @@ function parseDeadline(
   }
   if (typeof schedule === "string") {
     const expression = validateSchedule("--schedule", schedule);
-    const graceSeconds =
-      typeof values.grace === "string"
-        ? parseGrace(values.grace)
-        : defaultGraceSeconds;
-    const occurrenceMs = latestOccurrence(
-      expression,
-      nowMs - graceSeconds * 1000,
-    );
+    const graceSeconds = typeof values.grace === "string" ? parseGrace(values.grace) : defaultGraceSeconds;
+    const occurrenceMs = latestOccurrence(expression, nowMs - graceSeconds * 1000);
     return {
       startMs: occurrenceMs - clockSkewToleranceMs,
       description: `since the occurrence at ${formatUtc(occurrenceMs)} UTC of '${expression}'`,
@@ -182,11 +155,7 @@ interface Facts {
   stuck: boolean;
 }
 
-function gatherFacts(
-  head: Head | undefined,
-  runs: RunRecord[],
-  nowMs: number,
-): Facts {
+function gatherFacts(head: Head | undefined, runs: RunRecord[], nowMs: number): Facts {
   const running = head?.state === "running";
   return {
     head,
@@ -201,12 +170,7 @@ function describeRun(run: RunRecord, nowMs: number): string {
   return `run ${run.counter} on node ${run.node}, started ${formatMoment(run.startMs, nowMs)}`;
 }
 
-function judge(
-  id: string,
-  facts: Facts,
-  deadline: Deadline,
-  nowMs: number,
-): { ok: boolean; line: string } {
+function judge(id: string, facts: Facts, deadline: Deadline, nowMs: number): { ok: boolean; line: string } {
   const { head, lastFinished, lastSuccess } = facts;
   if (!head)
     return {
@@ -243,10 +207,7 @@ function judge(
       line: `nobody ran job ${id} successfully ${deadline.description}: the latest success is ${describeRun(lastSuccess, nowMs)}${current}`,
     };
   }
-  const took =
-    lastSuccess.durationMs === undefined
-      ? ""
-      : `, took ${formatSpan(lastSuccess.durationMs)}`;
+  const took = lastSuccess.durationMs === undefined ? "" : `, took ${formatSpan(lastSuccess.durationMs)}`;
   return {
     ok: true,
     line: `job ${id} succeeded ${deadline.description}: ${describeRun(lastSuccess, nowMs)}${took}`,
@@ -255,36 +216,19 @@ function judge(
 
 /** Escapes a label value as the OpenMetrics text format requires. */
 function escapeLabel(value: string): string {
-  return value
-    .replace(/\\/g, "\\\\")
-    .replace(/"/g, '\\"')
-    .replace(/\n/g, "\\n");
+  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
-function formatOpenMetrics(
-  id: string,
-  facts: Facts,
-  verdict: { ok: boolean } | undefined,
-): string {
+function formatOpenMetrics(id: string, facts: Facts, verdict: { ok: boolean } | undefined): string {
   const labels = `{job="${escapeLabel(id)}"}`;
   const lines: string[] = [];
-  const family = (
-    name: string,
-    type: string,
-    help: string,
-    sample: number | undefined,
-    unit?: string,
-  ) => {
+  const family = (name: string, type: string, help: string, sample: number | undefined, unit?: string) => {
     lines.push(`# TYPE ${name} ${type}`);
     if (unit) lines.push(`# UNIT ${name} ${unit}`);
     lines.push(`# HELP ${name} ${help}`);
-    if (sample !== undefined)
-      lines.push(
-        `${name}${type === "counter" ? "_total" : ""}${labels} ${sample}`,
-      );
+    if (sample !== undefined) lines.push(`${name}${type === "counter" ? "_total" : ""}${labels} ${sample}`);
   };
-  const seconds = (ms: number | undefined) =>
-    ms === undefined ? undefined : ms / 1000;
+  const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
   family(
     "runjop_last_success_timestamp_seconds",
     "gauge",
@@ -299,37 +243,21 @@ function formatOpenMetrics(
     seconds(facts.head?.startMs),
     "seconds",
   );
-  family(
-    "runjop_last_exit_status",
-    "gauge",
-    "Exit status of the latest finished run.",
-    facts.lastFinished?.exitCode,
-  );
+  family("runjop_last_exit_status", "gauge", "Exit status of the latest finished run.", facts.lastFinished?.exitCode);
   family(
     "runjop_runs",
     "counter",
     "Runs started, from the job's counter. Skips are not recorded.",
     facts.head?.counter ?? 0,
   );
-  family(
-    "runjop_running",
-    "gauge",
-    "1 while the latest run holds a live lease.",
-    facts.running ? 1 : 0,
-  );
+  family("runjop_running", "gauge", "1 while the latest run holds a live lease.", facts.running ? 1 : 0);
   family(
     "runjop_stuck",
     "gauge",
     "1 when the latest run is recorded as running but its lease lapsed.",
     facts.stuck ? 1 : 0,
   );
-  if (verdict)
-    family(
-      "runjop_check_ok",
-      "gauge",
-      "1 when the check passed.",
-      verdict.ok ? 1 : 0,
-    );
+  if (verdict) family("runjop_check_ok", "gauge", "1 when the check passed.", verdict.ok ? 1 : 0);
   lines.push("# EOF");
   return `${lines.join("\n")}\n`;
 }

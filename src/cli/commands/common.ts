@@ -4,13 +4,7 @@ import { CliLogger } from "../../log.js";
 import type { StoreSettings } from "../../settings.js";
 import { openStore } from "../../store/open.js";
 import { formatUtc, type Store } from "../../store/types.js";
-import {
-  formatOptions,
-  parseOptions,
-  storeFromValues,
-  type OptionSpec,
-  type ParsedValues,
-} from "../options.js";
+import { formatOptions, parseOptions, storeFromValues, type OptionSpec, type ParsedValues } from "../options.js";
 
 /** Exit status of a subcommand whose result is negative: the job is held, or a check failed. */
 export const exitNo = 1;
@@ -53,22 +47,13 @@ export const helpOption: OptionSpec = {
 };
 
 /** Parses the subcommand's options, runs it, and returns its exit status. Never throws. */
-export async function runSubcommand(
-  command: Subcommand,
-  argv: string[],
-): Promise<number> {
+export async function runSubcommand(command: Subcommand, argv: string[]): Promise<number> {
   const logger = new CliLogger({ level: "info" });
   let store: Store | undefined;
   try {
-    const { values, positionals } = parseOptions(
-      argv,
-      command.options,
-      `runjop ${command.name} --help`,
-    );
+    const { values, positionals } = parseOptions(argv, command.options, `runjop ${command.name} --help`);
     if (values.help) {
-      process.stdout.write(
-        `${command.usage}\nOptions:\n${formatOptions(command.options)}\n\n${command.epilog}`,
-      );
+      process.stdout.write(`${command.usage}\nOptions:\n${formatOptions(command.options)}\n\n${command.epilog}`);
       return ExitCode.ok;
     }
     if (positionals.length > 0) {
@@ -92,10 +77,7 @@ export async function runSubcommand(
             ExitCode.couldNotReserve,
           );
         }
-        store ??= guardStore(
-          await openStore(storeSettings, logger),
-          storeSettings,
-        );
+        store ??= guardStore(await openStore(storeSettings, logger), storeSettings);
         return store;
       },
     };
@@ -105,9 +87,7 @@ export async function runSubcommand(
       logger.error(error.message);
       return error.exitCode;
     }
-    logger.error(
-      `internal error: ${error instanceof Error ? (error.stack ?? error.message) : messageOf(error)}`,
-    );
+    logger.error(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : messageOf(error)}`);
     return ExitCode.internal;
   } finally {
     await store?.close().catch(() => undefined);
@@ -128,23 +108,15 @@ function guardStore(store: Store, settings: StoreSettings): Store {
           return await value.apply(target, args);
         } catch (error) {
           if (error instanceof RunjopError) throw error;
-          throw new StoreError(
-            await describeStoreFailure(error, target, settings),
-            { cause: error },
-          );
+          throw new StoreError(await describeStoreFailure(error, target, settings), { cause: error });
         }
       };
     },
   });
 }
 
-async function describeStoreFailure(
-  error: unknown,
-  store: Store,
-  settings: StoreSettings,
-): Promise<string> {
-  if (settings.kind === "sqlite")
-    return `could not use the ${store.description}: ${messageOf(error)}`;
+async function describeStoreFailure(error: unknown, store: Store, settings: StoreSettings): Promise<string> {
+  if (settings.kind === "sqlite") return `could not use the ${store.description}: ${messageOf(error)}`;
   if (error instanceof Error && error.name === "ResourceNotFoundException") {
     return `${store.description} not found: create it with 'runjop init --table ${settings.table}', or check --table and --region`;
   }
@@ -156,18 +128,14 @@ async function describeStoreFailure(
 export function requireId(values: ParsedValues, command: string): string {
   const id = values.id;
   if (typeof id !== "string" || id === "") {
-    throw new UsageError(
-      `missing --id: give the job's name, such as runjop ${command} --id nightly-backup`,
-    );
+    throw new UsageError(`missing --id: give the job's name, such as runjop ${command} --id nightly-backup`);
   }
   return id;
 }
 
 /** Aligns rows under headers, two spaces apart, with no trailing spaces. */
 export function formatTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => row[column].length)),
-  );
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)));
   const lines = [headers, ...rows].map((cells) =>
     cells
       .map((cell, column) => cell.padEnd(widths[column]))
@@ -180,9 +148,7 @@ export function formatTable(headers: string[], rows: string[][]): string {
 /** Aligns "label: value" lines on the values. */
 export function formatFields(fields: Array<[string, string]>): string {
   const width = Math.max(...fields.map(([label]) => label.length)) + 2;
-  return fields
-    .map(([label, value]) => `${`${label}:`.padEnd(width)}${value}\n`)
-    .join("");
+  return fields.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}\n`).join("");
 }
 
 /** Formats a span of time for people: "850 ms", "42 s", "12 min 5 s", "3 h 20 min", "2 d 4 h". */
@@ -190,8 +156,7 @@ export function formatSpan(ms: number): string {
   const abs = Math.abs(ms);
   if (abs < 1000) return `${Math.round(abs)} ms`;
   const seconds = Math.floor(abs / 1000);
-  if (seconds < 60)
-    return abs < 10000 ? `${(abs / 1000).toFixed(1)} s` : `${seconds} s`;
+  if (seconds < 60) return abs < 10000 ? `${(abs / 1000).toFixed(1)} s` : `${seconds} s`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
   const hours = Math.floor(minutes / 60);
@@ -201,9 +166,6 @@ export function formatSpan(ms: number): string {
 
 /** Formats a moment as "YYYY-MM-DD HH:MM:SS UTC (12 s ago)" or "(in 12 s)". */
 export function formatMoment(ms: number, nowMs: number): string {
-  const relative =
-    ms <= nowMs
-      ? `${formatSpan(nowMs - ms)} ago`
-      : `in ${formatSpan(ms - nowMs)}`;
+  const relative = ms <= nowMs ? `${formatSpan(nowMs - ms)} ago` : `in ${formatSpan(ms - nowMs)}`;
   return `${formatUtc(ms)} UTC (${relative})`;
 }

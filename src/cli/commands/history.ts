@@ -1,12 +1,7 @@
 import { UsageError } from "../../errors.js";
 import { formatUtc, type Head, type RunRecord } from "../../store/types.js";
 import { storeOptions } from "../options.js";
-import {
-  formatSpan,
-  formatTable,
-  helpOption,
-  type Subcommand,
-} from "./common.js";
+import { formatSpan, formatTable, helpOption, type Subcommand } from "./common.js";
 
 const defaultLimit = 20;
 const maxLimit = 1000;
@@ -53,9 +48,7 @@ Exit status:
     const json = values.json === true;
     const id = typeof values.id === "string" ? values.id : undefined;
     if (values.id === "")
-      throw new UsageError(
-        "invalid --id '': give the job's name, or leave --id out to list every job",
-      );
+      throw new UsageError("invalid --id '': give the job's name, or leave --id out to list every job");
     const store = await openStore();
 
     if (id === undefined) {
@@ -63,21 +56,15 @@ Exit status:
       if (heads.length === 0) {
         logger.info(`no jobs in ${store.description}`);
       } else if (json) {
-        out(
-          heads.map((head) => `${JSON.stringify(headJson(head))}\n`).join(""),
-        );
+        out(heads.map((head) => `${JSON.stringify(headJson(head))}\n`).join(""));
       } else {
         out(formatJobs(heads, nowMs));
       }
       return 0;
     }
 
-    const [runs, head] = await Promise.all([
-      store.listRuns(id, limit),
-      store.readHead(id),
-    ]);
-    if (runs.length === 0)
-      logger.info(`job ${id} has no runs in ${store.description}`);
+    const [runs, head] = await Promise.all([store.listRuns(id, limit), store.readHead(id)]);
+    if (runs.length === 0) logger.info(`job ${id} has no runs in ${store.description}`);
     if (json) {
       out(runs.map((run) => `${JSON.stringify(runJson(run))}\n`).join(""));
     } else if (runs.length > 0) {
@@ -92,21 +79,14 @@ function parseLimit(value: unknown): number {
   const text = String(value).trim();
   const limit = Number(text);
   if (!/^[0-9]+$/.test(text) || limit < 1 || limit > maxLimit) {
-    throw new UsageError(
-      `invalid --limit '${String(value)}': expected a whole number from 1 to ${maxLimit}`,
-    );
+    throw new UsageError(`invalid --limit '${String(value)}': expected a whole number from 1 to ${maxLimit}`);
   }
   return limit;
 }
 
 /** Describes a run's state; a run still shown as running whose lease has lapsed is marked as such. */
-function describeState(
-  run: RunRecord,
-  head: Head | undefined,
-  nowMs: number,
-): string {
-  if (run.state === "released" && run.releasedBy)
-    return `released by ${run.releasedBy}`;
+function describeState(run: RunRecord, head: Head | undefined, nowMs: number): string {
+  if (run.state === "released" && run.releasedBy) return `released by ${run.releasedBy}`;
   if (
     run.state === "running" &&
     head &&
@@ -119,11 +99,7 @@ function describeState(
   return run.state;
 }
 
-function formatRuns(
-  runs: RunRecord[],
-  head: Head | undefined,
-  nowMs: number,
-): string {
+function formatRuns(runs: RunRecord[], head: Head | undefined, nowMs: number): string {
   const showLog = runs.some((run) => run.logUrl !== undefined);
   const headers = ["RUN", "NODE", "STARTED (UTC)", "DURATION", "STATE", "EXIT"];
   if (showLog) headers.push("LOG");
@@ -148,14 +124,9 @@ function formatJobs(heads: Head[], nowMs: number): string {
     String(head.counter),
     head.node,
     formatUtc(head.startMs),
-    head.state === "running" && head.leaseUntilMs < nowMs
-      ? "running, lease lapsed"
-      : head.state,
+    head.state === "running" && head.leaseUntilMs < nowMs ? "running, lease lapsed" : head.state,
   ]);
-  return formatTable(
-    ["JOB", "RUNS", "LAST NODE", "LAST STARTED (UTC)", "STATE"],
-    rows,
-  );
+  return formatTable(["JOB", "RUNS", "LAST NODE", "LAST STARTED (UTC)", "STATE"], rows);
 }
 
 function runJson(run: RunRecord): Record<string, unknown> {

@@ -36,14 +36,11 @@ Exit status:
     helpOption,
   ],
   async run({ values, storeSettings, openStore, out, logger }) {
-    const s3 =
-      typeof values.s3 === "string" ? parseS3Url(values.s3) : undefined;
+    const s3 = typeof values.s3 === "string" ? parseS3Url(values.s3) : undefined;
     const store = await openStore();
     const result = await store.initialize();
     if (storeSettings.kind === "sqlite") {
-      logger.info(
-        `${result.created ? "created" : "using the existing"} ${store.description}`,
-      );
+      logger.info(`${result.created ? "created" : "using the existing"} ${store.description}`);
     } else {
       logger.info(
         `${result.created ? "created" : "found"} ${store.description}; it is ACTIVE, with time to live on ${result.ttlAttribute}`,
@@ -134,7 +131,5 @@ export function buildPolicy(
       Resource: `arn:aws:s3:::${s3.bucket}/${s3.prefix ? `${s3.prefix}/` : ""}*`,
     });
   }
-  return statements.length > 0
-    ? { Version: "2012-10-17", Statement: statements }
-    : undefined;
+  return statements.length > 0 ? { Version: "2012-10-17", Statement: statements } : undefined;
 }

@@ -2,13 +2,7 @@ import { UsageError } from "../../errors.js";
 import { defaultNode, validateNode } from "../../settings.js";
 import { formatUtc } from "../../store/types.js";
 import { storeOptions } from "../options.js";
-import {
-  exitNo,
-  formatMoment,
-  helpOption,
-  requireId,
-  type Subcommand,
-} from "./common.js";
+import { exitNo, formatMoment, helpOption, requireId, type Subcommand } from "./common.js";
 
 export const releaseCommand: Subcommand = {
   name: "release",
@@ -52,14 +46,8 @@ Exit status:
   ],
   async run({ values, openStore, out, logger, nowMs }) {
     const id = requireId(values, "release");
-    if (values.node === "")
-      throw new UsageError(
-        "invalid --node '': expected a non-empty name for the releaser",
-      );
-    const node =
-      typeof values.node === "string"
-        ? validateNode("--node", values.node)
-        : defaultNode();
+    if (values.node === "") throw new UsageError("invalid --node '': expected a non-empty name for the releaser");
+    const node = typeof values.node === "string" ? validateNode("--node", values.node) : defaultNode();
     const store = await openStore();
     const result = await store.release({
       jobId: id,
@@ -70,9 +58,7 @@ Exit status:
 
     switch (result.kind) {
       case "not_found":
-        logger.error(
-          `job ${id} not found in ${store.description}: check --id and the store options`,
-        );
+        logger.error(`job ${id} not found in ${store.description}: check --id and the store options`);
         return exitNo;
       case "not_running":
         out(

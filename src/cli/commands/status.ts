@@ -2,14 +2,7 @@ import { defaults, parseSeconds } from "../../settings.js";
 import { isReservable } from "../../store/rules.js";
 import type { Head } from "../../store/types.js";
 import { storeOptions } from "../options.js";
-import {
-  exitNo,
-  formatFields,
-  formatMoment,
-  helpOption,
-  requireId,
-  type Subcommand,
-} from "./common.js";
+import { exitNo, formatFields, formatMoment, helpOption, requireId, type Subcommand } from "./common.js";
 
 export const statusCommand: Subcommand = {
   name: "status",
@@ -42,9 +35,7 @@ Exit status:
   async run({ values, openStore, out, nowMs }) {
     const id = requireId(values, "status");
     const rangeSeconds =
-      typeof values.range === "string"
-        ? parseSeconds("--range", values.range)
-        : defaults.rangeSeconds;
+      typeof values.range === "string" ? parseSeconds("--range", values.range) : defaults.rangeSeconds;
     const store = await openStore();
     const head = await store.readHead(id);
     if (!head) {
@@ -84,23 +75,16 @@ export function describeStatus(
   const inRange = rangeEndMs > nowMs;
 
   const fields: Array<[string, string]> = [
-    [
-      "last run",
-      `${head.counter} on node ${head.node}, started ${formatMoment(head.startMs, nowMs)}, ${head.state}`,
-    ],
+    ["last run", `${head.counter} on node ${head.node}, started ${formatMoment(head.startMs, nowMs)}, ${head.state}`],
   ];
   if (leaseLive)
-    fields.push([
-      "lease",
-      `live until ${formatMoment(head.leaseUntilMs, nowMs)}, renewed while the run lasts`,
-    ]);
+    fields.push(["lease", `live until ${formatMoment(head.leaseUntilMs, nowMs)}, renewed while the run lasts`]);
   else if (running)
     fields.push([
       "lease",
       `lapsed at ${formatMoment(head.leaseUntilMs, nowMs)}: node ${head.node} stopped renewing it`,
     ]);
-  else if (head.state === "released")
-    fields.push(["lease", "none: the run was released"]);
+  else if (head.state === "released") fields.push(["lease", "none: the run was released"]);
   else fields.push(["lease", "none: the run has ended"]);
   fields.push([
     "range",
@@ -111,20 +95,14 @@ export function describeStatus(
     fields.push(["status", "free"], ["next run", "now"]);
     return { held, fields };
   }
-  const reasons = [inRange ? "range" : "", leaseLive ? "lease" : ""]
-    .filter(Boolean)
-    .join(" and ");
+  const reasons = [inRange ? "range" : "", leaseLive ? "lease" : ""].filter(Boolean).join(" and ");
   fields.push(["status", `held by node ${head.node} (${reasons})`]);
   if (leaseLive && inRange)
     fields.push([
       "next run",
       `from ${formatMoment(rangeEndMs, nowMs)}, once run ${head.counter} ends or its lease lapses`,
     ]);
-  else if (leaseLive)
-    fields.push([
-      "next run",
-      `once run ${head.counter} ends or its lease lapses`,
-    ]);
+  else if (leaseLive) fields.push(["next run", `once run ${head.counter} ends or its lease lapses`]);
   else fields.push(["next run", `from ${formatMoment(rangeEndMs, nowMs)}`]);
   return { held, fields };
 }
