@@ -312,9 +312,9 @@ const names = {
     "#retryAttempt": "retry_attempt",
 };
 /**
- * The DynamoDB store. Partition key job_id (S), sort key counter (N): counter 0 is the job's
- * head record, which each reservation updates with one conditional UpdateItem; counters 1, 2, ...
- * are the runs, the original tool's activity log.
+ * The DynamoDB store, with partition key job_id (S) and sort key counter (N). Counter 0 is the
+ * job's head record, which each reservation updates with one conditional UpdateItem. Counters
+ * 1, 2, ... are the runs, the original tool's activity log.
  */
 class DynamoStore {
     options;
@@ -336,7 +336,11 @@ class DynamoStore {
             },
         });
         this.clock.attach(this.client);
-        const where = options.endpointUrl ? ` at ${options.endpointUrl}` : options.region ? ` in ${options.region}` : "";
+        let where = "";
+        if (options.endpointUrl)
+            where = ` at ${options.endpointUrl}`;
+        else if (options.region)
+            where = ` in ${options.region}`;
         this.description = `DynamoDB table ${options.table}${where}`;
     }
     async reserve(request) {
@@ -443,10 +447,10 @@ class DynamoStore {
         }
     }
     /**
-     * A failed condition means someone holds the range, unless an earlier attempt of this very
-     * request succeeded and only its response was lost: then the head carries our token. DynamoDB
-     * returns the head with the error (ReturnValuesOnConditionCheckFailure); servers that ignore that
-     * parameter, such as dynalite, need one GetItem, made only when the SDK retried.
+     * Decides a failed condition. Another contender owns the range, unless an earlier attempt of
+     * this request succeeded and only its response was lost, in which case the head carries our
+     * token. DynamoDB returns the head with the error (ReturnValuesOnConditionCheckFailure). Servers
+     * that ignore that parameter, such as dynalite, need one GetItem, made only when the SDK retried.
      */
     async resolveConflict(request, error) {
         const attempts = error.$metadata?.attempts ?? 1;

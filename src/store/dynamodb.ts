@@ -91,9 +91,9 @@ const names = {
 };
 
 /**
- * The DynamoDB store. Partition key job_id (S), sort key counter (N): counter 0 is the job's
- * head record, which each reservation updates with one conditional UpdateItem; counters 1, 2, ...
- * are the runs, the original tool's activity log.
+ * The DynamoDB store, with partition key job_id (S) and sort key counter (N). Counter 0 is the
+ * job's head record, which each reservation updates with one conditional UpdateItem. Counters
+ * 1, 2, ... are the runs, the original tool's activity log.
  */
 export class DynamoStore implements Store {
   readonly description: string;
@@ -114,7 +114,9 @@ export class DynamoStore implements Store {
       },
     });
     this.clock.attach(this.client);
-    const where = options.endpointUrl ? ` at ${options.endpointUrl}` : options.region ? ` in ${options.region}` : "";
+    let where = "";
+    if (options.endpointUrl) where = ` at ${options.endpointUrl}`;
+    else if (options.region) where = ` in ${options.region}`;
     this.description = `DynamoDB table ${options.table}${where}`;
   }
 
@@ -223,10 +225,10 @@ export class DynamoStore implements Store {
   }
 
   /**
-   * A failed condition means someone holds the range, unless an earlier attempt of this very
-   * request succeeded and only its response was lost: then the head carries our token. DynamoDB
-   * returns the head with the error (ReturnValuesOnConditionCheckFailure); servers that ignore that
-   * parameter, such as dynalite, need one GetItem, made only when the SDK retried.
+   * Decides a failed condition. Another contender owns the range, unless an earlier attempt of
+   * this request succeeded and only its response was lost, in which case the head carries our
+   * token. DynamoDB returns the head with the error (ReturnValuesOnConditionCheckFailure). Servers
+   * that ignore that parameter, such as dynalite, need one GetItem, made only when the SDK retried.
    */
   private async resolveConflict(request: ReserveRequest, error: ConditionalCheckFailedException): Promise<Reservation> {
     const attempts = error.$metadata?.attempts ?? 1;
