@@ -6,7 +6,7 @@ import type { Command, RunSettings } from "./settings.js";
 import { formatUtc, type Head, type Outcome, type RunRecord, type Store } from "./store/types.js";
 import { randomToken } from "./token.js";
 
-/** What happened to one invocation, for the CLI's exit status and the action's outputs. */
+/** The outcome of one invocation, for the CLI's exit status and the action's outputs. */
 export type RunResult =
   | { executed: true; counter: number; exitCode: number; outcome: Outcome; reason: string; logUrl?: string }
   | { executed: false; exitCode: 0; holder?: Head; reason: string };
@@ -45,7 +45,7 @@ export interface RunContext extends ReserveContext {
   openOutputLog?: (run: RunRecord) => Promise<OutputLog>;
 }
 
-/** Where a run's output went: the log's URL, or why the log is missing or incomplete. */
+/** The fate of a run's output log: its URL, or the reason it is missing or incomplete. */
 export interface OutputLogResult {
   url?: string;
   error?: string;
@@ -127,7 +127,7 @@ export async function claimJob(context: ReserveContext, command?: string): Promi
     expiresAt: settings.historyDays === undefined ? undefined : Math.floor(nowMs / 1000) + settings.historyDays * 86400,
   };
   // Creating a missing table takes DynamoDB seconds, and that wait happened before the deciding
-  // write, so it does not make the answer late.
+  // write, so it does not make the response late.
   const lateByMs = answeredAfterMs - (reservation.tableSetupMs ?? 0);
   if (lateByMs > settings.rangeSeconds * 1000) {
     throw await abandonLateReservation(store, run, lateByMs, settings.rangeSeconds * 1000, logger);

@@ -5,7 +5,7 @@ import type { S3LogSettings } from "./upload/settings.js";
 import type { RetryIdentity } from "./store/types.js";
 
 /**
- * How the command is started: a script run as `shell ...shellArgs script` (default
+ * The command to start: a script run as `shell ...shellArgs script` (default
  * `/bin/sh -c script`), or a program and its arguments.
  */
 export type Command =

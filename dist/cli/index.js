@@ -7972,7 +7972,7 @@ async function claimJob(context, command) {
         expiresAt: settings.historyDays === undefined ? undefined : Math.floor(nowMs / 1000) + settings.historyDays * 86400,
     };
     // Creating a missing table takes DynamoDB seconds, and that wait happened before the deciding
-    // write, so it does not make the answer late.
+    // write, so it does not make the response late.
     const lateByMs = answeredAfterMs - (reservation.tableSetupMs ?? 0);
     if (lateByMs > settings.rangeSeconds * 1000) {
         throw await abandonLateReservation(store, run, lateByMs, settings.rangeSeconds * 1000, logger);
@@ -12966,7 +12966,11 @@ async function main(argv) {
             process.stdout.write(`runjop ${version}\n`);
             return errors/* ExitCode */.yU.ok;
         }
-        const level = values.debug ? "debug" : values.quiet ? "warn" : "info";
+        let level = "info";
+        if (values.debug)
+            level = "debug";
+        else if (values.quiet)
+            level = "warn";
         const logFile = typeof values.log === "string" ? values.log : undefined;
         logger = new CliLogger({ level, file: logFile, jobId: typeof values.id === "string" ? values.id : undefined });
         const settings = runSettingsFromArgs(values, positionals, afterTerminator);

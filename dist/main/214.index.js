@@ -464,7 +464,7 @@ class DynamoStore {
         }
         return { won: false, holder: head, attempts: attempts + (!error.Item && attempts > 1 ? 1 : 0) };
     }
-    /** After a failure with no answer, checks once whether the write landed anyway; else raises. */
+    /** After a failure with no response, checks once whether the write landed anyway, and raises if not. */
     async resolveFailure(request, error) {
         const cause = describeAwsError(error);
         if (isNetworkOrServerError(error)) {
@@ -677,7 +677,12 @@ class DynamoStore {
     }
     async listJobs() {
         const heads = (await scanHeadItems(this.client, this.table)).map(headFromItem);
-        return heads.sort((a, b) => (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0));
+        // Code-point order, as SQLite's ORDER BY sorts the embedded store's jobs.
+        return heads.sort((a, b) => {
+            if (a.jobId === b.jobId)
+                return 0;
+            return a.jobId < b.jobId ? -1 : 1;
+        });
     }
     async release(request) {
         return releaseJob(this.client, this.table, request, headFromItem);

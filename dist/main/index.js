@@ -36342,7 +36342,7 @@ async function claimJob(context, command) {
         expiresAt: settings.historyDays === undefined ? undefined : Math.floor(nowMs / 1000) + settings.historyDays * 86400,
     };
     // Creating a missing table takes DynamoDB seconds, and that wait happened before the deciding
-    // write, so it does not make the answer late.
+    // write, so it does not make the response late.
     const lateByMs = answeredAfterMs - (reservation.tableSetupMs ?? 0);
     if (lateByMs > settings.rangeSeconds * 1000) {
         throw await abandonLateReservation(store, run, lateByMs, settings.rangeSeconds * 1000, logger);

@@ -77,7 +77,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`runjop ${version}\n`);
       return ExitCode.ok;
     }
-    const level: Level = values.debug ? "debug" : values.quiet ? "warn" : "info";
+    let level: Level = "info";
+    if (values.debug) level = "debug";
+    else if (values.quiet) level = "warn";
     const logFile = typeof values.log === "string" ? values.log : undefined;
     logger = new CliLogger({ level, file: logFile, jobId: typeof values.id === "string" ? values.id : undefined });
     const settings = runSettingsFromArgs(values, positionals, afterTerminator);

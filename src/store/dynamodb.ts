@@ -244,7 +244,7 @@ export class DynamoStore implements Store {
     return { won: false, holder: head, attempts: attempts + (!error.Item && attempts > 1 ? 1 : 0) };
   }
 
-  /** After a failure with no answer, checks once whether the write landed anyway; else raises. */
+  /** After a failure with no response, checks once whether the write landed anyway, and raises if not. */
   private async resolveFailure(request: ReserveRequest, error: unknown): Promise<Reservation> {
     const cause = describeAwsError(error);
     if (isNetworkOrServerError(error)) {
@@ -473,7 +473,11 @@ export class DynamoStore implements Store {
 
   async listJobs(): Promise<Head[]> {
     const heads = (await scanHeadItems(this.client, this.table)).map(headFromItem);
-    return heads.sort((a, b) => (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0));
+    // Code-point order, as SQLite's ORDER BY sorts the embedded store's jobs.
+    return heads.sort((a, b) => {
+      if (a.jobId === b.jobId) return 0;
+      return a.jobId < b.jobId ? -1 : 1;
+    });
   }
 
   async release(request: ReleaseRequest): Promise<ReleaseResult> {

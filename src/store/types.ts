@@ -57,9 +57,9 @@ export interface RunRecord {
   command?: string;
   /** The signal that ended the run, such as SIGTERM. */
   signal?: string;
-  /** The s3:// URL of the object that holds the run's output. */
+  /** The s3:// URL of the object that contains the run's output. */
   logUrl?: string;
-  /** Why the output's upload failed or is incomplete, and where the local copy is. */
+  /** The reason the output's upload failed or is incomplete, with the path of the local copy. */
   logError?: string;
   /** When the store may delete this run, in seconds since the epoch (DynamoDB TTL); undefined keeps it. */
   expiresAt?: number;
@@ -131,9 +131,9 @@ export interface Outcome {
   exitCode?: number;
   durationMs: number;
   signal?: string;
-  /** The s3:// URL of the object that holds the run's output. */
+  /** The s3:// URL of the object that contains the run's output. */
   logUrl?: string;
-  /** Why the output's upload failed or is incomplete, and where the local copy is. */
+  /** The reason the output's upload failed or is incomplete, with the path of the local copy. */
   logError?: string;
 }
 
