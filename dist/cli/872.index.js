@@ -2,6 +2,49 @@ export const id = 872;
 export const ids = [872,174];
 export const modules = {
 
+/***/ 8146:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ makeFolders)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/**
+ * Creates a folder and its missing parents one level at a time, each with `mode` (before the
+ * umask). mkdirSync's recursive mode loops for ever on some paths under /proc (seen with
+ * Node 24.21), so it is not used here. Throws when a part of the path is a file.
+ */
+function makeFolders(folder, mode = 0o777) {
+    const missing = [];
+    let current = folder;
+    while (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(current)) {
+        missing.unshift(current);
+        const parent = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(current);
+        if (parent === current)
+            break;
+        current = parent;
+    }
+    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(current) && !(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(current).isDirectory())
+        throw new Error(`${current} is not a folder`);
+    for (const path of missing) {
+        try {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(path, { mode });
+        }
+        catch (error) {
+            if (error.code !== "EEXIST")
+                throw error;
+        }
+    }
+}
+
+
+/***/ }),
+
 /***/ 4174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -65,8 +108,6 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: createClient, describeS3Error, logFooter, logHeader, uploadLimits
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
@@ -83,6 +124,8 @@ var config_resolver_dist_cjs = __webpack_require__(9316);
 var node_config_provider_dist_cjs = __webpack_require__(5704);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/folders.ts
+var folders = __webpack_require__(8146);
 // EXTERNAL MODULE: ./src/settings.ts
 var settings = __webpack_require__(8750);
 // EXTERNAL MODULE: external "node:v8"
@@ -136,6 +179,8 @@ class BufferCollector {
 
 // EXTERNAL MODULE: ./src/upload/key.ts
 var upload_key = __webpack_require__(4174);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 ;// CONCATENATED MODULE: ./src/upload/spool.ts
@@ -252,7 +297,7 @@ const uploadLimits = {
     /** Bytes read from the local file per chunk handed to the upload. */
     readBytes: 256 * 1024,
     /** Bytes of output between two collections of dead Buffers (see BufferCollector). */
-    collectBytes: 8 * 1024 * 1024,
+    collectBytes: 5 * 1024 * 1024,
     /** Milliseconds to open a TCP connection. */
     connectionTimeoutMs: 3000,
     /** Milliseconds one request may take in all; a 5 MiB part needs at least 90 KB/s to finish in time. */
@@ -351,7 +396,7 @@ async function openS3OutputLog(client, options, run) {
 function openSpool(dir, fileName, logger) {
     for (const folder of [dir, (0,external_node_path_.join)((0,external_node_os_.tmpdir)(), "runjop-logs")]) {
         try {
-            makeFolders(folder);
+            (0,folders/* makeFolders */.w)(folder, 0o700);
             return new Spool((0,external_node_path_.join)(folder, fileName));
         }
         catch (error) {
@@ -359,32 +404,6 @@ function openSpool(dir, fileName, logger) {
         }
     }
     return undefined;
-}
-/**
- * Creates a folder and its missing parents one level at a time, as the embedded store does,
- * because mkdirSync's recursive mode loops for ever on some paths under /proc (Node 24.21).
- */
-function makeFolders(folder) {
-    const missing = [];
-    let current = folder;
-    while (!(0,external_node_fs_.existsSync)(current)) {
-        missing.unshift(current);
-        const parent = (0,external_node_path_.dirname)(current);
-        if (parent === current)
-            break;
-        current = parent;
-    }
-    if ((0,external_node_fs_.existsSync)(current) && !(0,external_node_fs_.statSync)(current).isDirectory())
-        throw new Error(`${current} is not a folder`);
-    for (const path of missing) {
-        try {
-            (0,external_node_fs_.mkdirSync)(path, { mode: 0o700 });
-        }
-        catch (error) {
-            if (error.code !== "EEXIST")
-                throw error;
-        }
-    }
 }
 /**
  * One run's log: every chunk goes to the local file first, and the upload reads that file as
@@ -419,7 +438,7 @@ class S3OutputLog {
             params: {
                 Bucket: settings.bucket,
                 Key: key,
-                Body: external_node_stream_.Readable.from(spool.follow(uploadLimits.readBytes), { highWaterMark: 1 }),
+                Body: external_node_stream_.Readable.from(this.counted(spool.follow(uploadLimits.readBytes)), { highWaterMark: 1 }),
                 ContentType: "text/plain; charset=utf-8",
                 ...(settings.sse ? { ServerSideEncryption: settings.sse } : {}),
                 ...(settings.kmsKeyId ? { SSEKMSKeyId: settings.kmsKeyId } : {}),
@@ -459,6 +478,13 @@ class S3OutputLog {
             logger.warn(`cannot delete the local log file ${this.spool.path}: ${(0,errors/* messageOf */.bD)(error)}`);
         }
         return { url: this.url };
+    }
+    /** Passes the chunks the upload reads through the collector, which counts them as new Buffers. */
+    async *counted(chunks) {
+        for await (const chunk of chunks) {
+            this.collector.count(chunk.length);
+            yield chunk;
+        }
     }
     append(chunk) {
         if (this.spoolError || chunk.length === 0)

@@ -2,6 +2,49 @@ export const id = 667;
 export const ids = [667];
 export const modules = {
 
+/***/ 8146:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   w: () => (/* binding */ makeFolders)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/**
+ * Creates a folder and its missing parents one level at a time, each with `mode` (before the
+ * umask). mkdirSync's recursive mode loops for ever on some paths under /proc (seen with
+ * Node 24.21), so it is not used here. Throws when a part of the path is a file.
+ */
+function makeFolders(folder, mode = 0o777) {
+    const missing = [];
+    let current = folder;
+    while (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(current)) {
+        missing.unshift(current);
+        const parent = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(current);
+        if (parent === current)
+            break;
+        current = parent;
+    }
+    if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(current) && !(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync)(current).isDirectory())
+        throw new Error(`${current} is not a folder`);
+    for (const path of missing) {
+        try {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(path, { mode });
+        }
+        catch (error) {
+            if (error.code !== "EEXIST")
+                throw error;
+        }
+    }
+}
+
+
+/***/ }),
+
 /***/ 1730:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -81,6 +124,8 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
+// EXTERNAL MODULE: ./src/folders.ts
+var folders = __webpack_require__(8146);
 // EXTERNAL MODULE: ./src/store/rules.ts
 var rules = __webpack_require__(1730);
 ;// CONCATENATED MODULE: ./src/store/sqlite-admin.ts
@@ -119,6 +164,7 @@ function releaseHead(db, head, request) {
 }
 
 ;// CONCATENATED MODULE: ./src/store/sqlite.ts
+
 
 
 
@@ -190,7 +236,7 @@ class SqliteStore {
     static async open(path) {
         const { DatabaseSync } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 99, 23));
         try {
-            makeFolders((0,external_node_path_.dirname)(path));
+            (0,folders/* makeFolders */.w)((0,external_node_path_.dirname)(path));
         }
         catch (error) {
             throw new errors/* UsageError */.eb(`cannot create the folder of the embedded store ${path}: ${(0,errors/* messageOf */.bD)(error)}; pass --store-path with a writable file`, { cause: error });
@@ -363,32 +409,6 @@ class SqliteStore {
         catch (error) {
             this.db.exec("ROLLBACK");
             throw error;
-        }
-    }
-}
-/**
- * Creates a folder and its missing parents one level at a time. mkdirSync's recursive mode
- * loops for ever on some paths under /proc (seen with Node 24.21), so it is not used here.
- */
-function makeFolders(folder) {
-    const missing = [];
-    let current = folder;
-    while (!(0,external_node_fs_.existsSync)(current)) {
-        missing.unshift(current);
-        const parent = (0,external_node_path_.dirname)(current);
-        if (parent === current)
-            break;
-        current = parent;
-    }
-    if ((0,external_node_fs_.existsSync)(current) && !(0,external_node_fs_.statSync)(current).isDirectory())
-        throw new Error(`${current} is not a folder`);
-    for (const path of missing) {
-        try {
-            (0,external_node_fs_.mkdirSync)(path);
-        }
-        catch (error) {
-            if (error.code !== "EEXIST")
-                throw error;
         }
     }
 }

@@ -42621,7 +42621,7 @@ var errors = __nccwpck_require__(3916);
  */
 async function openStore(settings, logger) {
     if (settings.kind === "sqlite") {
-        const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 667).then(__nccwpck_require__.bind(__nccwpck_require__, 3667));
+        const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 356).then(__nccwpck_require__.bind(__nccwpck_require__, 9356));
         return SqliteStore.open(settings.path);
     }
     const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(919), __nccwpck_require__.e(214)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9214));

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { messageOf, UsageError } from "../errors.js";
+import { makeFolders } from "../folders.js";
 import { canTakeOver, isReservable } from "./rules.js";
 import { deleteExpiredRuns, releaseHead } from "./sqlite-admin.js";
 import type {
@@ -283,29 +284,6 @@ export class SqliteStore implements Store {
     } catch (error) {
       this.db.exec("ROLLBACK");
       throw error;
-    }
-  }
-}
-
-/**
- * Creates a folder and its missing parents one level at a time. mkdirSync's recursive mode
- * loops for ever on some paths under /proc (seen with Node 24.21), so it is not used here.
- */
-function makeFolders(folder: string): void {
-  const missing: string[] = [];
-  let current = folder;
-  while (!existsSync(current)) {
-    missing.unshift(current);
-    const parent = dirname(current);
-    if (parent === current) break;
-    current = parent;
-  }
-  if (existsSync(current) && !statSync(current).isDirectory()) throw new Error(`${current} is not a folder`);
-  for (const path of missing) {
-    try {
-      mkdirSync(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
   }
 }

@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from "@smithy/config-resolver";
 import { loadConfig } from "@smithy/node-config-provider";
 import { messageOf } from "../errors.js";
+import { makeFolders } from "../folders.js";
 import type { Logger } from "../log.js";
 import type { OutputLog, OutputLogResult } from "../runner.js";
 import { defaults } from "../settings.js";
@@ -31,7 +31,7 @@ export const uploadLimits = {
   /** Bytes read from the local file per chunk handed to the upload. */
   readBytes: 256 * 1024,
   /** Bytes of output between two collections of dead Buffers (see BufferCollector). */
-  collectBytes: 8 * 1024 * 1024,
+  collectBytes: 5 * 1024 * 1024,
   /** Milliseconds to open a TCP connection. */
   connectionTimeoutMs: 3000,
   /** Milliseconds one request may take in all; a 5 MiB part needs at least 90 KB/s to finish in time. */
@@ -143,36 +143,13 @@ async function openS3OutputLog(client: S3Client, options: S3OutputLogOptions, ru
 function openSpool(dir: string, fileName: string, logger: Logger): Spool | undefined {
   for (const folder of [dir, join(tmpdir(), "runjop-logs")]) {
     try {
-      makeFolders(folder);
+      makeFolders(folder, 0o700);
       return new Spool(join(folder, fileName));
     } catch (error) {
       logger.warn(`cannot create the local log file in ${folder}: ${messageOf(error)}`);
     }
   }
   return undefined;
-}
-
-/**
- * Creates a folder and its missing parents one level at a time, as the embedded store does,
- * because mkdirSync's recursive mode loops for ever on some paths under /proc (Node 24.21).
- */
-function makeFolders(folder: string): void {
-  const missing: string[] = [];
-  let current = folder;
-  while (!existsSync(current)) {
-    missing.unshift(current);
-    const parent = dirname(current);
-    if (parent === current) break;
-    current = parent;
-  }
-  if (existsSync(current) && !statSync(current).isDirectory()) throw new Error(`${current} is not a folder`);
-  for (const path of missing) {
-    try {
-      mkdirSync(path, { mode: 0o700 });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  }
 }
 
 /**
@@ -208,7 +185,7 @@ class S3OutputLog implements OutputLog {
       params: {
         Bucket: settings.bucket,
         Key: key,
-        Body: Readable.from(spool.follow(uploadLimits.readBytes), { highWaterMark: 1 }),
+        Body: Readable.from(this.counted(spool.follow(uploadLimits.readBytes)), { highWaterMark: 1 }),
         ContentType: "text/plain; charset=utf-8",
         ...(settings.sse ? { ServerSideEncryption: settings.sse } : {}),
         ...(settings.kmsKeyId ? { SSEKMSKeyId: settings.kmsKeyId } : {}),
@@ -254,6 +231,14 @@ class S3OutputLog implements OutputLog {
       logger.warn(`cannot delete the local log file ${this.spool.path}: ${messageOf(error)}`);
     }
     return { url: this.url };
+  }
+
+  /** Passes the chunks the upload reads through the collector, which counts them as new Buffers. */
+  private async *counted(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of chunks) {
+      this.collector.count(chunk.length);
+      yield chunk;
+    }
   }
 
   private append(chunk: Buffer): void {

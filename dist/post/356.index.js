@@ -1,5 +1,5 @@
-export const id = 667;
-export const ids = [667];
+export const id = 356;
+export const ids = [356];
 export const modules = {
 
 /***/ 1730:
@@ -66,7 +66,7 @@ function canTakeOver(head, request) {
 
 /***/ }),
 
-/***/ 3667:
+/***/ 9356:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -81,6 +81,37 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
+;// CONCATENATED MODULE: ./src/folders.ts
+
+
+/**
+ * Creates a folder and its missing parents one level at a time, each with `mode` (before the
+ * umask). mkdirSync's recursive mode loops for ever on some paths under /proc (seen with
+ * Node 24.21), so it is not used here. Throws when a part of the path is a file.
+ */
+function makeFolders(folder, mode = 0o777) {
+    const missing = [];
+    let current = folder;
+    while (!(0,external_node_fs_.existsSync)(current)) {
+        missing.unshift(current);
+        const parent = (0,external_node_path_.dirname)(current);
+        if (parent === current)
+            break;
+        current = parent;
+    }
+    if ((0,external_node_fs_.existsSync)(current) && !(0,external_node_fs_.statSync)(current).isDirectory())
+        throw new Error(`${current} is not a folder`);
+    for (const path of missing) {
+        try {
+            (0,external_node_fs_.mkdirSync)(path, { mode });
+        }
+        catch (error) {
+            if (error.code !== "EEXIST")
+                throw error;
+        }
+    }
+}
+
 // EXTERNAL MODULE: ./src/store/rules.ts
 var rules = __webpack_require__(1730);
 ;// CONCATENATED MODULE: ./src/store/sqlite-admin.ts
@@ -119,6 +150,7 @@ function releaseHead(db, head, request) {
 }
 
 ;// CONCATENATED MODULE: ./src/store/sqlite.ts
+
 
 
 
@@ -363,32 +395,6 @@ class SqliteStore {
         catch (error) {
             this.db.exec("ROLLBACK");
             throw error;
-        }
-    }
-}
-/**
- * Creates a folder and its missing parents one level at a time. mkdirSync's recursive mode
- * loops for ever on some paths under /proc (seen with Node 24.21), so it is not used here.
- */
-function makeFolders(folder) {
-    const missing = [];
-    let current = folder;
-    while (!(0,external_node_fs_.existsSync)(current)) {
-        missing.unshift(current);
-        const parent = (0,external_node_path_.dirname)(current);
-        if (parent === current)
-            break;
-        current = parent;
-    }
-    if ((0,external_node_fs_.existsSync)(current) && !(0,external_node_fs_.statSync)(current).isDirectory())
-        throw new Error(`${current} is not a folder`);
-    for (const path of missing) {
-        try {
-            (0,external_node_fs_.mkdirSync)(path);
-        }
-        catch (error) {
-            if (error.code !== "EEXIST")
-                throw error;
         }
     }
 }
