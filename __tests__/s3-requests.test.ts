@@ -331,4 +331,28 @@ describe("runjop --s3 bucket in another region", () => {
     expect(signedRegion(retry)).toBe("eu-west-1");
     expect(await getText(run.key)).toMatch(/\n== finished: succeeded, exit status 0/);
   });
+
+  test("every command follows its own redirect", async () => {
+    // S3 redirects each request signed for the wrong region, and the SDK does not remember the
+    // bucket's region between commands, so each command of the multipart upload is sent twice.
+    s3.intercept = (request, response) => {
+      const authorization = String(request.headers.authorization ?? "");
+      const upload = (request.url ?? "").startsWith(`/${bucket}/logs/`);
+      if (!upload || authorization.includes("/eu-west-1/")) return false;
+      answerPermanentRedirect(request, response, "eu-west-1");
+      return true;
+    };
+    const run = await runUpload("redirect-every", multipartScript);
+    s3.intercept = undefined;
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    const regions = run.requests.map(signedRegion);
+    // CreateMultipartUpload, two UploadPart and CompleteMultipartUpload, each first in us-east-1.
+    expect(regions).toEqual(Array(4).fill(["us-east-1", "eu-west-1"]).flat());
+    for (let i = 0; i < run.requests.length; i += 2) {
+      expect(run.requests[i + 1].method).toBe(run.requests[i].method);
+      expect(run.requests[i + 1].url).toBe(run.requests[i].url);
+    }
+    expect(await getText(run.key)).toContain("a\ndone\n== finished: succeeded");
+  });
 });
