@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,6 +43,8 @@ export function awsTestEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 export interface S3Request {
   method: string;
   url: string;
+  /** Headers as the client sent them, before any interceptor changed them. */
+  headers: IncomingHttpHeaders;
   /** performance.now() when the request arrived. */
   atMs: number;
 }
@@ -76,7 +78,12 @@ export async function startS3rver(options: { buckets?: string[] } = {}): Promise
   const requests: S3Request[] = [];
   const result: S3TestServer = { url: "", port: 0, directory, requests, close: async () => undefined };
   const server = createServer((request, response) => {
-    requests.push({ method: request.method ?? "", url: request.url ?? "", atMs: performance.now() });
+    requests.push({
+      method: request.method ?? "",
+      url: request.url ?? "",
+      headers: { ...request.headers },
+      atMs: performance.now(),
+    });
     if (result.intercept?.(request, response)) return;
     handle(request, response);
   });

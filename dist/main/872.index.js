@@ -327,7 +327,10 @@ function s3OutputLogOpener(options) {
  * AWS_REQUEST_CHECKSUM_CALCULATION and AWS_RESPONSE_CHECKSUM_VALIDATION override that default.
  */
 function createClient(settings, env = process.env) {
-    const configuredEndpoint = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true" ? undefined : (env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
+    // The SDK treats an empty variable as unset, so "||" and not "??".
+    const configuredEndpoint = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true"
+        ? undefined
+        : env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
     // NOTE: an endpoint_url set only in the shared config file is not seen here, so it keeps the SDK's defaults.
     const custom = settings.endpointUrl !== undefined || configuredEndpoint !== undefined;
     const config = {

@@ -71,8 +71,11 @@ export function s3OutputLogOpener(options: S3OutputLogOptions): (run: RunRecord)
  * AWS_REQUEST_CHECKSUM_CALCULATION and AWS_RESPONSE_CHECKSUM_VALIDATION override that default.
  */
 export function createClient(settings: S3LogSettings, env: NodeJS.ProcessEnv = process.env): S3Client {
+  // The SDK treats an empty variable as unset, so "||" and not "??".
   const configuredEndpoint =
-    env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true" ? undefined : (env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
+    env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true"
+      ? undefined
+      : env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
   // NOTE: an endpoint_url set only in the shared config file is not seen here, so it keeps the SDK's defaults.
   const custom = settings.endpointUrl !== undefined || configuredEndpoint !== undefined;
   const config: S3ClientConfig = {
