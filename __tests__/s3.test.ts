@@ -386,6 +386,40 @@ describe("runjop --s3 with DynamoDB", () => {
 });
 
 describe("runjop --s3 memory", () => {
+  /** Runs runjop with --s3 and a job that prints its parent's process id and command line, and the variables named. */
+  async function runShowingParent(env: NodeJS.ProcessEnv, id: string) {
+    const script = `echo "ppid=$PPID"; tr '\\0' ' ' < /proc/$PPID/cmdline; echo; env | grep -E '^(MALLOC_MMAP_THRESHOLD_|RUNJOP_RESTARTED)' | sort`;
+    const child = spawn(process.execPath, [binPath, ...s3Args(id), "-q", script], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    return { code, pid: child.pid, stdout, stderr };
+  }
+
+  test("restarts in place with memory settings the job does not see", async () => {
+    const result = await runShowingParent(s3Env(), "restart-settings");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const [ppid, cmdline, ...variables] = result.stdout.trim().split("\n");
+    // Same process id: cron, systemd and `kill` still reach runjop after the restart.
+    expect(ppid).toBe(`ppid=${result.pid}`);
+    expect(cmdline).toContain("--max-semi-space-size=1 --jitless");
+    expect(variables).toEqual([]);
+  });
+
+  test("passes the job a malloc setting of its own unchanged", async () => {
+    const result = await runShowingParent({ ...s3Env(), MALLOC_MMAP_THRESHOLD_: "131072" }, "restart-own-malloc");
+    expect(result.code).toBe(0);
+    const [, cmdline, ...variables] = result.stdout.trim().split("\n");
+    expect(cmdline).toContain("--jitless");
+    expect(variables).toEqual(["MALLOC_MMAP_THRESHOLD_=131072"]);
+  });
+
   test("200 MB output keeps peak RSS low", async () => {
     const env = s3Env();
     const size = 200 * 1024 * 1024;
@@ -416,7 +450,8 @@ describe("runjop --s3 memory", () => {
     expect(code).toBe(0);
     expect(stderr).toBe("");
     expect(peakKb).toBeGreaterThan(0);
-    expect(peakKb).toBeLessThan(150 * 1024);
+    // About 96 MiB on a 2-core VM; Node's default memory settings gave 115 to 135 MiB.
+    expect(peakKb).toBeLessThan(110 * 1024);
     const [key] = await listKeys("logs/runjop-big-output-");
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     expect(head.ContentLength).toBeGreaterThan(size);
