@@ -256,6 +256,50 @@ describe("runjop --s3", () => {
     expect(run.logError).toContain(path);
   });
 
+  test("marks an object cut short by a local disk error", async () => {
+    const env = s3Env();
+    // The shell caps the size of the files runjop writes at 1 MiB (2048 blocks of 512 bytes in dash,
+    // 2 MiB in bash), so that the local file fails with EFBIG as on a full disk. Ignoring SIGXFSZ
+    // lets the write fail instead of killing runjop. The embedded store stays far below the cap.
+    const job = "head -c 3000000 /dev/zero | tr '\\0' x; echo; echo done";
+    const child = spawn(
+      "/bin/sh",
+      ["-c", `trap '' XFSZ; ulimit -f 2048; exec "$@"`, "sh", process.execPath, binPath, ...s3Args("disk-error"), job],
+      {
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${"x".repeat(3000000)}\ndone\n`);
+    const warnings = stderr.split("\n").filter((line) => line.startsWith("runjop: warning:"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /cannot write the local log file \S+: .*EFBIG.*; the rest of the output reaches the console only/,
+    );
+
+    const text = (await getObject(loggedKey(stderr))).toString("utf8");
+    const lines = text.split("\n");
+    expect(lines[0]).toBe("== runjop job disk-error, run 1, node host-a");
+    expect(text.length).toBeLessThan(2 * 1024 * 1024 + 500);
+    expect(lines.at(-3)).toMatch(
+      /^== log incomplete: cannot write the local log file \S+: .*EFBIG.*; the rest of the output is missing$/,
+    );
+    expect(lines.at(-2)).toMatch(/^== finished: succeeded, exit status 0, duration \d+\.\d{3} s$/);
+    expect(lines.at(-1)).toBe("");
+
+    const [run] = await activityLog(env, "disk-error");
+    expect(run.state).toBe("succeeded");
+    expect(run.logUrl).toBe(`s3://${bucket}/${loggedKey(stderr)}`);
+    expect(run.logError).toMatch(/^log incomplete: cannot write the local log file/);
+  });
+
   test("aborts a multipart upload whose part fails", async () => {
     const env = s3Env();
     let aborts = 0;

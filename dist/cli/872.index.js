@@ -424,6 +424,10 @@ class S3OutputLog {
     uploadError;
     spoolError;
     endsWithNewline = true;
+    /** Lines that follow the local file's content in the object once that file failed: a note and the footer. */
+    trailer = [];
+    finished = () => undefined;
+    footerReady = new Promise((resolve) => (this.finished = resolve));
     collector = new BufferCollector(uploadLimits.collectBytes);
     constructor(client, options, run, url, key, spool) {
         this.options = options;
@@ -443,7 +447,7 @@ class S3OutputLog {
             params: {
                 Bucket: settings.bucket,
                 Key: key,
-                Body: external_node_stream_.Readable.from(this.counted(spool.follow(uploadLimits.readBytes)), { highWaterMark: 1 }),
+                Body: external_node_stream_.Readable.from(this.body(), { highWaterMark: 1 }),
                 ContentType: "text/plain; charset=utf-8",
                 ...(settings.sse ? { ServerSideEncryption: settings.sse } : {}),
                 ...(settings.kmsKeyId ? { SSEKMSKeyId: settings.kmsKeyId } : {}),
@@ -451,7 +455,7 @@ class S3OutputLog {
         });
         this.done = upload.done().then(() => undefined, (error) => {
             this.uploadError = `upload to ${url} failed: ${describeS3Error(error)}`;
-            options.logger.warn(`${this.uploadError}; the command keeps running and its whole output goes to ${spool.path}`);
+            options.logger.warn(`${this.uploadError}; the whole output goes to ${spool.path}`);
         });
     }
     write(chunk) {
@@ -459,20 +463,26 @@ class S3OutputLog {
     }
     async finish(outcome) {
         const { logger } = this.options;
-        this.append(Buffer.from(logFooter(outcome, this.endsWithNewline)));
+        const footer = Buffer.from(logFooter(outcome, this.endsWithNewline));
+        if (!this.spoolError)
+            this.append(footer);
+        if (this.spoolError)
+            this.trailer.push(footer);
         try {
             this.spool.end();
         }
         catch (error) {
             this.spoolError ??= `cannot write the local log file ${this.spool.path}: ${(0,errors/* messageOf */.bD)(error)}`;
         }
+        this.finished();
         await this.done;
         if (this.uploadError) {
             logger.info(`the output of run ${this.run.counter} is kept in ${this.spool.path}`);
             return { error: `${this.uploadError}; the output is kept in ${this.spool.path}` };
         }
         if (this.spoolError) {
-            // The object contains what was written before the disk error; the local file is kept for inspection.
+            // The local file is kept: it contains the same output as the object, up to the disk error.
+            logger.info(`incomplete output uploaded to ${this.url} (${this.spool.size} bytes before the disk error)`);
             return { url: this.url, error: `log incomplete: ${this.spoolError}` };
         }
         logger.info(`output uploaded to ${this.url} (${this.spool.size} bytes)`);
@@ -484,12 +494,19 @@ class S3OutputLog {
         }
         return { url: this.url };
     }
-    /** Passes the chunks the upload reads through the collector, which counts them as new Buffers. */
-    async *counted(chunks) {
-        for await (const chunk of chunks) {
+    /**
+     * Yields the object's content: the local file as it grows, then, when writing that file
+     * failed, a line that says so and the footer. Counts each chunk for the collector.
+     */
+    async *body() {
+        for await (const chunk of this.spool.follow(uploadLimits.readBytes)) {
             this.collector.count(chunk.length);
             yield chunk;
         }
+        if (!this.spoolError)
+            return;
+        await this.footerReady;
+        yield* this.trailer;
     }
     append(chunk) {
         if (this.spoolError || chunk.length === 0)
@@ -502,6 +519,9 @@ class S3OutputLog {
         catch (error) {
             this.spoolError = `cannot write the local log file ${this.spool.path}: ${(0,errors/* messageOf */.bD)(error)}`;
             this.options.logger.warn(`${this.spoolError}; the rest of the output reaches the console only`);
+            const newline = this.endsWithNewline ? "" : "\n";
+            this.trailer.push(Buffer.from(`${newline}== log incomplete: ${this.spoolError}; the rest of the output is missing\n`));
+            this.endsWithNewline = true;
             try {
                 this.spool.end();
             }

@@ -165,6 +165,10 @@ class S3OutputLog implements OutputLog {
   private uploadError: string | undefined;
   private spoolError: string | undefined;
   private endsWithNewline = true;
+  /** Lines that follow the local file's content in the object once that file failed: a note and the footer. */
+  private readonly trailer: Buffer[] = [];
+  private finished: () => void = () => undefined;
+  private readonly footerReady = new Promise<void>((resolve) => (this.finished = resolve));
   private readonly collector = new BufferCollector(uploadLimits.collectBytes);
 
   constructor(
@@ -188,7 +192,7 @@ class S3OutputLog implements OutputLog {
       params: {
         Bucket: settings.bucket,
         Key: key,
-        Body: Readable.from(this.counted(spool.follow(uploadLimits.readBytes)), { highWaterMark: 1 }),
+        Body: Readable.from(this.body(), { highWaterMark: 1 }),
         ContentType: "text/plain; charset=utf-8",
         ...(settings.sse ? { ServerSideEncryption: settings.sse } : {}),
         ...(settings.kmsKeyId ? { SSEKMSKeyId: settings.kmsKeyId } : {}),
@@ -198,9 +202,7 @@ class S3OutputLog implements OutputLog {
       () => undefined,
       (error: unknown) => {
         this.uploadError = `upload to ${url} failed: ${describeS3Error(error)}`;
-        options.logger.warn(
-          `${this.uploadError}; the command keeps running and its whole output goes to ${spool.path}`,
-        );
+        options.logger.warn(`${this.uploadError}; the whole output goes to ${spool.path}`);
       },
     );
   }
@@ -211,12 +213,15 @@ class S3OutputLog implements OutputLog {
 
   async finish(outcome: Outcome): Promise<OutputLogResult> {
     const { logger } = this.options;
-    this.append(Buffer.from(logFooter(outcome, this.endsWithNewline)));
+    const footer = Buffer.from(logFooter(outcome, this.endsWithNewline));
+    if (!this.spoolError) this.append(footer);
+    if (this.spoolError) this.trailer.push(footer);
     try {
       this.spool.end();
     } catch (error) {
       this.spoolError ??= `cannot write the local log file ${this.spool.path}: ${messageOf(error)}`;
     }
+    this.finished();
     await this.done;
 
     if (this.uploadError) {
@@ -224,7 +229,8 @@ class S3OutputLog implements OutputLog {
       return { error: `${this.uploadError}; the output is kept in ${this.spool.path}` };
     }
     if (this.spoolError) {
-      // The object contains what was written before the disk error; the local file is kept for inspection.
+      // The local file is kept: it contains the same output as the object, up to the disk error.
+      logger.info(`incomplete output uploaded to ${this.url} (${this.spool.size} bytes before the disk error)`);
       return { url: this.url, error: `log incomplete: ${this.spoolError}` };
     }
     logger.info(`output uploaded to ${this.url} (${this.spool.size} bytes)`);
@@ -236,12 +242,18 @@ class S3OutputLog implements OutputLog {
     return { url: this.url };
   }
 
-  /** Passes the chunks the upload reads through the collector, which counts them as new Buffers. */
-  private async *counted(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
-    for await (const chunk of chunks) {
+  /**
+   * Yields the object's content: the local file as it grows, then, when writing that file
+   * failed, a line that says so and the footer. Counts each chunk for the collector.
+   */
+  private async *body(): AsyncGenerator<Buffer> {
+    for await (const chunk of this.spool.follow(uploadLimits.readBytes)) {
       this.collector.count(chunk.length);
       yield chunk;
     }
+    if (!this.spoolError) return;
+    await this.footerReady;
+    yield* this.trailer;
   }
 
   private append(chunk: Buffer): void {
@@ -253,6 +265,11 @@ class S3OutputLog implements OutputLog {
     } catch (error) {
       this.spoolError = `cannot write the local log file ${this.spool.path}: ${messageOf(error)}`;
       this.options.logger.warn(`${this.spoolError}; the rest of the output reaches the console only`);
+      const newline = this.endsWithNewline ? "" : "\n";
+      this.trailer.push(
+        Buffer.from(`${newline}== log incomplete: ${this.spoolError}; the rest of the output is missing\n`),
+      );
+      this.endsWithNewline = true;
       try {
         this.spool.end();
       } catch {
