@@ -136,3 +136,80 @@ describe("late reservation answer", () => {
     expect(result.ran).toBe(true);
   });
 });
+
+describe("clock skew with a schedule", () => {
+  const everyMinute = ["--schedule", "* * * * *"];
+  const minuteMs = 60_000;
+
+  test("fast host does not take the next occurrence", async () => {
+    // 150 s ahead, this host's latest occurrence is at least 90 s in the store's future.
+    const early = await contend("sched-fast", "fast", 150, everyMinute, proxy.url);
+    expect(early.code).toBe(75);
+    expect(early.ran).toBe(false);
+    expect(early.stderr).toMatch(
+      /this host's clock is 1[45]\d\.\d s \(±\d\.\d s\) ahead of the store's \(from DynamoDB's Date header\), so the occurrence of \d{4}-\d\d-\d\d \d\d:\d\d:00 UTC of job sched-fast starts in \d+\.\d s on the store's clock; the command did not run/,
+    );
+    expect(early.stderr).not.toContain("range");
+    // The head it wrote is deleted, so the correct host takes the current occurrence.
+    expect(await jobItems(client, table, "sched-fast")).toEqual([]);
+
+    const beforeMs = Date.now();
+    const correct = await contend("sched-fast", "correct", 0, everyMinute, proxy.url);
+    const afterMs = Date.now();
+    expect(correct.code).toBe(0);
+    expect(correct.ran).toBe(true);
+    const head = (await jobItems(client, table, "sched-fast")).find((item) => item.counter.N === "0")!;
+    const occurrenceMs = Number(head.occurrence_ms.N);
+    expect(occurrenceMs).toBeGreaterThanOrEqual(Math.floor(beforeMs / minuteMs) * minuteMs);
+    expect(occurrenceMs).toBeLessThanOrEqual(Math.floor(afterMs / minuteMs) * minuteMs);
+
+    // After the correct host ran, the fast host still cannot take a later occurrence.
+    const again = await contend("sched-fast", "fast", 150, everyMinute, proxy.url);
+    expect(again.code).toBe(75);
+    expect(again.ran).toBe(false);
+    const headAfter = (await jobItems(client, table, "sched-fast")).find((item) => item.counter.N === "0");
+    expect(headAfter).toEqual(head);
+    expect(await runRows(client, table, "sched-fast")).toEqual([["1", "correct", "succeeded"]]);
+  });
+
+  test("slow host is warned against the interval", async () => {
+    const slow = await contend("sched-slow", "slow", -20, everyMinute, proxy.url);
+    expect(slow.code).toBe(0);
+    expect(slow.ran).toBe(true);
+    expect(slow.stderr).toMatch(
+      /this host's clock is (19|2\d)\.\d s \(±\d\.\d s\) behind the store's .*, more than a quarter of the 60 s between occurrences of job sched-slow/,
+    );
+    expect(slow.stderr).not.toContain("range");
+  });
+});
+
+describe("run that starts in the future", () => {
+  test("check and status report the block", async () => {
+    const store = ["--store-path", join(tempDir(), "store.sqlite")];
+    const job = [...store, "--id", "future", "--range", "1"];
+    const ahead = await runCli([...job, "--node", "fast", "true"], { env: skewedEnv(3 * 86400) });
+    expect(ahead.code).toBe(0);
+
+    const marker = join(tempDir(), "ran");
+    const blocked = await runCli([...job, "--node", "right", `touch ${marker}`], { env: skewedEnv(0) });
+    expect(blocked.code).toBe(0);
+    expect(existsSync(marker)).toBe(false);
+
+    const expected =
+      /^not ok: the latest run of job future starts in the future: run 1 on node fast, started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in 2 d 23 h\), succeeded; the clock of node fast was ahead, and the job is blocked until then/;
+    const within = await runCli(["check", ...store, "--id", "future", "--within", "60"], { env: skewedEnv(0) });
+    expect(within.code).toBe(1);
+    expect(within.stdout).toMatch(expected);
+    const scheduled = await runCli(["check", ...store, "--id", "future", "--schedule", "* * * * *"], {
+      env: skewedEnv(0),
+    });
+    expect(scheduled.code).toBe(1);
+    expect(scheduled.stdout).toMatch(expected);
+
+    const status = await runCli(["status", ...job], { env: skewedEnv(0) });
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(
+      /clock: +run 1 starts in the future because the clock of node fast was ahead, and this blocks the job/,
+    );
+  });
+});

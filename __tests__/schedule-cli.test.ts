@@ -36,8 +36,6 @@ async function scheduledRuns(storeArgs: string[], env: NodeJS.ProcessEnv, times:
         "quarterly",
         "--node",
         `host-${index}`,
-        "--range",
-        "60",
         "--schedule",
         "*/15 * * * *",
         `echo "$RUNJOP_COUNTER $RUNJOP_NODE" >> ${out}`,
@@ -85,6 +83,14 @@ describe("runjop --schedule", () => {
     const late = await runAt("2026-12-04 09:00:00", args, env);
     expect(late.code).toBe(0);
     expect(late.stderr).toContain("skipped job named for the occurrence of 2026-12-04 03:00:00 UTC (0 3 * * *)");
+    expect(late.stderr).not.toContain("range");
+  });
+
+  test("rejects --range with --schedule", async () => {
+    const args = ["--id", "both", "--range", "10", "--schedule", "0 0 * * *", "true"];
+    const result = await runAt("2026-12-04 03:20:00", args, cliEnv());
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(/^runjop: error: --range and --schedule exclude each other: .* drop --range '10'\n$/);
   });
 
   test("rejects an invalid expression", async () => {

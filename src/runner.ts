@@ -1,7 +1,7 @@
 import { messageOf } from "./errors.js";
 import { abandonLateReservation } from "./lateReservation.js";
 import type { Logger } from "./log.js";
-import { latestOccurrence } from "./schedule.js";
+import { latestOccurrence, nextOccurrence } from "./schedule.js";
 import type { Command, RunSettings } from "./settings.js";
 import { formatUtc, type Head, type Outcome, type RunRecord, type Store } from "./store/types.js";
 import { randomToken } from "./token.js";
@@ -98,6 +98,7 @@ export async function claimJob(context: ReserveContext, command?: string): Promi
     leaseMs: settings.leaseSeconds * 1000,
     allowOverlap: settings.allowOverlap,
     occurrenceMs,
+    ...(occurrenceMs === undefined ? {} : { nextOccurrenceMs: nextOccurrence(settings.schedule!, occurrenceMs) }),
     force: settings.force,
     retry: settings.retry,
   });

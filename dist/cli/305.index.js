@@ -5363,7 +5363,7 @@ exports.DynamoDBJsonCodec2 = DynamoDBJsonCodec2;
 /***/ 4431:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-const LRUCache = __webpack_require__(6833);
+const LRUCache = __webpack_require__(9214);
 
 class EndpointCache {
     cache;
@@ -5618,7 +5618,7 @@ exports.resolveEndpointDiscoveryConfig = resolveEndpointDiscoveryConfig;
 
 /***/ }),
 
-/***/ 6833:
+/***/ 9214:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**

@@ -200,7 +200,10 @@ function key(jobId, counter) {
 
 // EXTERNAL MODULE: ./src/store/rules.ts
 var rules = __webpack_require__(1730);
+// EXTERNAL MODULE: ./src/store/types.ts
+var types = __webpack_require__(7940);
 ;// CONCATENATED MODULE: ./src/store/clock.ts
+
 
 /** Fraction of the range above which the offset gets a warning. */
 const warnFraction = 0.25;
@@ -248,26 +251,59 @@ function describeOffset(offset) {
     return `${seconds} s (±${error} s) ${offset.offsetMs >= 0 ? "ahead of" : "behind"}`;
 }
 /**
- * Checks the measured offset against the range. Contenders compare the latest start with their
- * own clocks, so an offset as large as the range lets two runs start within one range.
- * Returns an error to raise when the offset surely exceeds the range, and warns above a quarter of it.
+ * Checks the measured offset after a reservation and returns an error to raise, or undefined.
+ *
+ * Without a schedule, contenders compare the latest start with their own clocks, so an offset as
+ * large as the range lets two runs start within one range. The check raises when the offset
+ * surely exceeds the range, and warns above a quarter of it.
+ *
+ * With a schedule the range is not used, and the hazard is a fast clock. A host ahead of the
+ * others reaches the next occurrence first and takes it, so it runs early and the hosts whose
+ * clocks are right skip that occurrence. The check raises when the reserved occurrence surely
+ * has not started yet on the store's clock, so no run starts more than the estimate's error
+ * before its occurrence, whatever the interval. A correct host whose reservation arrives between
+ * this write and its roll-back skips the occurrence. A slow clock cannot run an occurrence
+ * twice, so it only gets a warning when the offset exceeds a quarter of the time between the
+ * occurrence and the next.
  */
-function checkOffset(offset, rangeMs, jobId, logger) {
+function checkOffset(offset, request, logger) {
     if (!offset)
         return undefined;
+    const measured = `this host's clock is ${describeOffset(offset)} the store's (from DynamoDB's Date header)`;
+    if (request.occurrenceMs !== undefined)
+        return checkScheduledOffset(offset, { ...request, occurrenceMs: request.occurrenceMs }, measured, logger);
     const magnitude = Math.abs(offset.offsetMs);
-    const rangeSeconds = rangeMs / 1000;
-    if (magnitude - offset.errorMs > rangeMs) {
-        return new errors/* ReserveError */.JH(`this host's clock is ${describeOffset(offset)} the store's (from DynamoDB's Date header), more than the range of ${rangeSeconds} s of job ${jobId}, so runs could overlap; the command did not run: synchronise the clock (NTP) and try again`);
+    const rangeSeconds = request.rangeMs / 1000;
+    if (magnitude - offset.errorMs > request.rangeMs) {
+        return new errors/* ReserveError */.JH(`${measured}, more than the range of ${rangeSeconds} s of job ${request.jobId}, so runs could overlap; the command did not run: synchronise the clock (NTP) and try again`);
     }
-    if (magnitude > rangeMs * warnFraction) {
-        logger.warn(`this host's clock is ${describeOffset(offset)} the store's (from DynamoDB's Date header), more than a quarter of the range of ${rangeSeconds} s of job ${jobId}; synchronise the clock (NTP)`);
+    if (magnitude > request.rangeMs * warnFraction) {
+        logger.warn(`${measured}, more than a quarter of the range of ${rangeSeconds} s of job ${request.jobId}; synchronise the clock (NTP)`);
     }
     return undefined;
 }
+function checkScheduledOffset(offset, request, measured, logger) {
+    const storeNowMs = request.nowMs - offset.offsetMs;
+    const startsInMs = request.occurrenceMs - storeNowMs;
+    // Beyond the estimate's error the occurrence surely lies ahead of the store's clock.
+    if (startsInMs > offset.errorMs) {
+        return new errors/* ReserveError */.JH(`${measured}, so the occurrence of ${(0,types/* formatUtc */.a)(request.occurrenceMs)} UTC of job ${request.jobId} starts in ${(startsInMs / 1000).toFixed(1)} s on the store's clock; the command did not run, so that the hosts with a correct clock run it: synchronise the clock (NTP) and try again`);
+    }
+    if (request.nextOccurrenceMs === undefined)
+        return undefined;
+    const intervalMs = request.nextOccurrenceMs - request.occurrenceMs;
+    if (Math.abs(offset.offsetMs) > intervalMs * warnFraction) {
+        logger.warn(`${measured}, more than a quarter of the ${intervalMs / 1000} s between occurrences of job ${request.jobId}; synchronise the clock (NTP)`);
+    }
+    return undefined;
+}
+/**
+ * Time by which a recorded start may lie ahead of the reader's clock before `check` and `status`
+ * report it as a start in the future. Such a start comes from a host whose clock was ahead, and
+ * it blocks the job, because the other contenders compare it with their own clocks.
+ */
+const futureStartToleranceMs = 30_000;
 
-// EXTERNAL MODULE: ./src/store/types.ts
-var types = __webpack_require__(7940);
 ;// CONCATENATED MODULE: ./src/store/dynamodb.ts
 
 
@@ -346,7 +382,7 @@ class DynamoStore {
     async reserve(request) {
         const { previousItem, ...reservation } = await this.reserveCreatingTable(request);
         // The store's clock is known only from the responses, so the check follows the write.
-        const skewError = checkOffset(this.clock.offset(), request.rangeMs, request.jobId, this.options.logger);
+        const skewError = checkOffset(this.clock.offset(), request, this.options.logger);
         if (skewError) {
             if (reservation.won)
                 await this.rollBack(request, previousItem);

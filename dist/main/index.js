@@ -36313,6 +36313,7 @@ async function claimJob(context, command) {
         leaseMs: settings.leaseSeconds * 1000,
         allowOverlap: settings.allowOverlap,
         occurrenceMs,
+        ...(occurrenceMs === undefined ? {} : { nextOccurrenceMs: (0,schedule/* nextOccurrence */.Zk)(settings.schedule, occurrenceMs) }),
         force: settings.force,
         retry: settings.retry,
     });
@@ -36504,9 +36505,9 @@ function startHeartbeat(context, token, reservedAtMs) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   O9: () => (/* binding */ validateSchedule),
+/* harmony export */   Zk: () => (/* binding */ nextOccurrence),
 /* harmony export */   vO: () => (/* binding */ latestOccurrence)
 /* harmony export */ });
-/* unused harmony export nextOccurrence */
 /* harmony import */ var cron_parser__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8628);
 /* harmony import */ var cron_parser__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(cron_parser__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
@@ -36538,7 +36539,7 @@ function latestOccurrence(expression, nowMs) {
 }
 /** Returns the first time after `nowMs` that the expression names, in milliseconds (UTC). */
 function nextOccurrence(expression, nowMs) {
-    const parsed = CronExpressionParser.parse(expression, { tz: "UTC", currentDate: new Date(nowMs) });
+    const parsed = cron_parser__WEBPACK_IMPORTED_MODULE_0__.CronExpressionParser.parse(expression, { tz: "UTC", currentDate: new Date(nowMs) });
     return parsed.next().getTime();
 }
 

@@ -258,6 +258,10 @@ export function runSettingsFromArgs(
   const standbyMax = stringValue(values, "standby-max");
   if (standbyMax !== undefined && values.standby !== true)
     throw new UsageError("--standby-max needs --standby: add --standby, or drop --standby-max");
+  if (range !== undefined && schedule !== undefined)
+    throw new UsageError(
+      `--range and --schedule exclude each other: with --schedule each occurrence runs once, and no range applies; drop --range '${range}'`,
+    );
   const rangeSeconds = range === undefined ? defaults.rangeSeconds : parseSeconds("--range", range);
   return {
     id,

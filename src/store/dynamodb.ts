@@ -123,7 +123,7 @@ export class DynamoStore implements Store {
   async reserve(request: ReserveRequest): Promise<Reservation> {
     const { previousItem, ...reservation } = await this.reserveCreatingTable(request);
     // The store's clock is known only from the responses, so the check follows the write.
-    const skewError = checkOffset(this.clock.offset(), request.rangeMs, request.jobId, this.options.logger);
+    const skewError = checkOffset(this.clock.offset(), request, this.options.logger);
     if (skewError) {
       if (reservation.won) await this.rollBack(request, previousItem);
       throw skewError;

@@ -86,6 +86,8 @@ export interface ReserveRequest {
    * the job is reservable when the head's stored occurrence is missing or older than this one.
    */
   occurrenceMs?: number;
+  /** The schedule's next occurrence after occurrenceMs, for the clock check's warning. */
+  nextOccurrenceMs?: number;
   /** Reserve regardless of the range or occurrence; a live lease still blocks unless allowOverlap. */
   force?: boolean;
   /** A later attempt with the same key may take the job back after its earlier attempt failed. */

@@ -1,6 +1,7 @@
 import { UsageError } from "../../errors.js";
 import { latestOccurrence, validateSchedule } from "../../schedule.js";
 import { parseSeconds } from "../../settings.js";
+import { futureStartToleranceMs } from "../../store/clock.js";
 import { formatUtc, type Head, type RunRecord } from "../../store/types.js";
 import { storeOptions } from "../options.js";
 import { exitNo, formatMoment, formatSpan, helpOption, requireId, type Subcommand } from "./common.js";
@@ -25,7 +26,8 @@ Checks a job for monitors and alerting. The job is healthy when its latest finis
 run succeeded, that run started within the last S seconds (--within) or at or after
 the latest occurrence of its schedule that is at least --grace seconds old
 (--schedule), and its latest run is not stuck, that is, still recorded as running
-after its lease lapsed. Prints one line, starting "ok:" or "not ok:".
+after its lease lapsed. A latest run that starts more than ${futureStartToleranceMs / 1000} s in the future,
+recorded by a host whose clock was ahead, blocks the job and fails the check. Prints one line, starting "ok:" or "not ok:".
 
 --schedule takes five cron fields, evaluated in UTC. A run that started up to
 ${clockSkewToleranceMs / 1000} s before an occurrence counts for it, for clock skew between hosts.
@@ -39,7 +41,7 @@ Skips are not recorded in the store, so no skip count is exported.
 Exit status:
   0   healthy; with --format openmetrics, the metrics were printed
   1   not healthy: nobody ran, the latest run failed, the latest success is too
-      old, or a run is stuck
+      old, a run is stuck, or the latest run starts in the future
   64  invalid options
   75  the store could not be read
 `,
@@ -177,6 +179,13 @@ function judge(id: string, facts: Facts, deadline: Deadline, nowMs: number): { o
       ok: false,
       line: `nobody ran job ${id}: the store has no runs of it`,
     };
+  // TODO: no subcommand clears a start in the future, because release keeps the start.
+  if (head.startMs > nowMs + futureStartToleranceMs) {
+    return {
+      ok: false,
+      line: `the latest run of job ${id} starts in the future: run ${head.counter} on node ${head.node}, started ${formatMoment(head.startMs, nowMs)}, ${head.state}; the clock of node ${head.node} was ahead, and the job is blocked until then: correct that clock`,
+    };
+  }
   if (facts.stuck) {
     return {
       ok: false,

@@ -1,4 +1,5 @@
 import { defaults, parseSeconds } from "../../settings.js";
+import { futureStartToleranceMs } from "../../store/clock.js";
 import { isReservable } from "../../store/rules.js";
 import type { Head } from "../../store/types.js";
 import { storeOptions } from "../options.js";
@@ -97,6 +98,11 @@ export function describeStatus(
   }
   const reasons = [inRange ? "range" : "", leaseLive ? "lease" : ""].filter(Boolean).join(" and ");
   fields.push(["status", `held by node ${head.node} (${reasons})`]);
+  if (head.startMs > nowMs + futureStartToleranceMs)
+    fields.push([
+      "clock",
+      `run ${head.counter} starts in the future because the clock of node ${head.node} was ahead, and this blocks the job: correct that clock`,
+    ]);
   if (leaseLive && inRange)
     fields.push([
       "next run",

@@ -1,8 +1,8 @@
-export const id = 214;
-export const ids = [214];
+export const id = 566;
+export const ids = [566];
 export const modules = {
 
-/***/ 9214:
+/***/ 2566:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -201,72 +201,8 @@ function key(jobId, counter) {
 
 // EXTERNAL MODULE: ./src/store/rules.ts
 var rules = __webpack_require__(1730);
-;// CONCATENATED MODULE: ./src/store/clock.ts
-
-/** Fraction of the range above which the offset gets a warning. */
-const warnFraction = 0.25;
-/**
- * Measures this host's clock against the store's from the HTTP Date header of each response.
- * The header has whole seconds, so the server's time lies in [Date, Date + 1 s); the estimate
- * takes its middle and compares it with the middle of the request on this host's clock.
- */
-class StoreClock {
-    best;
-    /** Adds a middleware to the client that samples every response, one per attempt. */
-    attach(client) {
-        client.middlewareStack.add((next) => async (args) => {
-            const sentMs = Date.now();
-            const result = await next(args);
-            const receivedMs = Date.now();
-            const headers = result.response.headers ?? {};
-            this.addSample(headers.date ?? headers.Date, sentMs, receivedMs);
-            return result;
-        }, 
-        // Low priority in the deserialize step runs inside the deserializer, so error answers are sampled too.
-        { step: "deserialize", priority: "low", name: "runjopStoreClock" });
-    }
-    addSample(date, sentMs, receivedMs) {
-        const serverSecondMs = date ? Date.parse(date) : NaN;
-        if (Number.isNaN(serverSecondMs))
-            return;
-        const sample = {
-            offsetMs: Math.round((sentMs + receivedMs) / 2 - (serverSecondMs + 500)),
-            errorMs: 500 + Math.ceil((receivedMs - sentMs) / 2),
-        };
-        // The sample with the shortest round trip is the most precise.
-        if (!this.best || sample.errorMs <= this.best.errorMs)
-            this.best = sample;
-    }
-    /** The most precise estimate so far, or undefined before the first response with a Date header. */
-    offset() {
-        return this.best;
-    }
-}
-/** Describes an offset as "12.3 s ahead of" or "4.0 s behind", for messages. */
-function describeOffset(offset) {
-    const seconds = (Math.abs(offset.offsetMs) / 1000).toFixed(1);
-    const error = (offset.errorMs / 1000).toFixed(1);
-    return `${seconds} s (±${error} s) ${offset.offsetMs >= 0 ? "ahead of" : "behind"}`;
-}
-/**
- * Checks the measured offset against the range. Contenders compare the latest start with their
- * own clocks, so an offset as large as the range lets two runs start within one range.
- * Returns an error to raise when the offset surely exceeds the range, and warns above a quarter of it.
- */
-function checkOffset(offset, rangeMs, jobId, logger) {
-    if (!offset)
-        return undefined;
-    const magnitude = Math.abs(offset.offsetMs);
-    const rangeSeconds = rangeMs / 1000;
-    if (magnitude - offset.errorMs > rangeMs) {
-        return new errors/* ReserveError */.JH(`this host's clock is ${describeOffset(offset)} the store's (from DynamoDB's Date header), more than the range of ${rangeSeconds} s of job ${jobId}, so runs could overlap; the command did not run: synchronise the clock (NTP) and try again`);
-    }
-    if (magnitude > rangeMs * warnFraction) {
-        logger.warn(`this host's clock is ${describeOffset(offset)} the store's (from DynamoDB's Date header), more than a quarter of the range of ${rangeSeconds} s of job ${jobId}; synchronise the clock (NTP)`);
-    }
-    return undefined;
-}
-
+// EXTERNAL MODULE: ./src/store/clock.ts
+var clock = __webpack_require__(7931);
 // EXTERNAL MODULE: ./src/store/types.ts
 var types = __webpack_require__(7940);
 ;// CONCATENATED MODULE: ./src/store/dynamodb.ts
@@ -322,7 +258,7 @@ class DynamoStore {
     description;
     client;
     table;
-    clock = new StoreClock();
+    clock = new clock/* StoreClock */.mM();
     constructor(options) {
         this.options = options;
         this.table = options.table;
@@ -347,7 +283,7 @@ class DynamoStore {
     async reserve(request) {
         const { previousItem, ...reservation } = await this.reserveCreatingTable(request);
         // The store's clock is known only from the responses, so the check follows the write.
-        const skewError = checkOffset(this.clock.offset(), request.rangeMs, request.jobId, this.options.logger);
+        const skewError = (0,clock/* checkOffset */.g9)(this.clock.offset(), request, this.options.logger);
         if (skewError) {
             if (reservation.won)
                 await this.rollBack(request, previousItem);
