@@ -13077,7 +13077,8 @@ Options:
 ${formatOptions(runOptions)}
 
 Exit status:
-  the command's own status when it ran (128+N when signal N ended it, 124 when --timeout did)
+  the command's own status when it ran (128+N when signal N ended it, 124 when --timeout did,
+      126 when the program could not be run, 127 when it was not found)
   0   another contender holds the range, so the command did not run
   64  invalid options or input; nothing was reserved
   70  internal error in runjop
@@ -13086,7 +13087,7 @@ Exit status:
 The command sees RUNJOP_ID, RUNJOP_COUNTER (the run's number, a fencing token)
 and RUNJOP_NODE in its environment.
 
-Subcommands (each has --help):
+Subcommands (only as the first argument; each has --help):
   history  list a job's runs, or every job with its latest run
   status   show who holds a job and when it may run next
   release  clear a stuck reservation
