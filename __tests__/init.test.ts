@@ -123,7 +123,7 @@ describe("runjop init on DynamoDB", () => {
     });
   });
 
-  test("server without UpdateTimeToLive names the call and prints the policy", async () => {
+  test("failed UpdateTimeToLive still prints policy", async () => {
     const result = await runCli(["init", "--table", "init-plain", "--endpoint-url", dynamo.url], { env: env() });
     expect(result.code).toBe(75);
     expect(result.stderr.trim().split("\n").at(-1)).toBe(

@@ -8255,9 +8255,10 @@ function validateNode(option, node) {
 }
 /**
  * Rejects characters that break or disguise a log line: C0 and C1 control characters, DEL,
- * bidirectional text controls (which can make one id display as another), U+2028 and U+2029
- * (line breaks in many viewers), unpaired surrogates, and U+FFFD, which Node puts in place of
- * invalid UTF-8 in argv so that distinct byte strings would become one name.
+ * U+2028 and U+2029 (line breaks in many viewers), and unpaired surrogates. Bidirectional text
+ * controls are rejected because they can make one id display as another. U+FFFD is rejected
+ * because Node puts it in place of invalid UTF-8 in argv, which would turn distinct byte
+ * strings into one name.
  */
 function checkPrintable(option, value) {
     for (const character of value) {
@@ -8300,7 +8301,7 @@ function quoteForMessage(value) {
 }
 /**
  * Rejects a command argument that contains U+FFFD. Node decodes argv as UTF-8 and replaces
- * invalid bytes with U+FFFD before runjop sees them, so such an argument would run changed.
+ * invalid bytes with U+FFFD before runjop reads them, so such an argument would run changed.
  * NOTE: a valid UTF-8 U+FFFD (EF BF BD) is rejected as well, because argv no longer shows
  * which one the caller wrote.
  */
@@ -12606,8 +12607,8 @@ function describeState(run, head, nowMs) {
     return run.state;
 }
 /**
- * Formats the runs as a table. The LOG column appears when a run has a log URL or a log error;
- * each log error (the reason and the path of the local copy) follows the table on its own line.
+ * Formats the runs as a table. The LOG column appears when a run has a log URL or a log error.
+ * Each log error (the reason and the path of the local copy) follows the table on its own line.
  */
 function formatRuns(runs, head, nowMs) {
     const showLog = runs.some((run) => run.logUrl !== undefined || run.logError !== undefined);

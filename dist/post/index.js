@@ -36299,9 +36299,10 @@ function validateNode(option, node) {
 }
 /**
  * Rejects characters that break or disguise a log line: C0 and C1 control characters, DEL,
- * bidirectional text controls (which can make one id display as another), U+2028 and U+2029
- * (line breaks in many viewers), unpaired surrogates, and U+FFFD, which Node puts in place of
- * invalid UTF-8 in argv so that distinct byte strings would become one name.
+ * U+2028 and U+2029 (line breaks in many viewers), and unpaired surrogates. Bidirectional text
+ * controls are rejected because they can make one id display as another. U+FFFD is rejected
+ * because Node puts it in place of invalid UTF-8 in argv, which would turn distinct byte
+ * strings into one name.
  */
 function checkPrintable(option, value) {
     for (const character of value) {
@@ -36344,7 +36345,7 @@ function quoteForMessage(value) {
 }
 /**
  * Rejects a command argument that contains U+FFFD. Node decodes argv as UTF-8 and replaces
- * invalid bytes with U+FFFD before runjop sees them, so such an argument would run changed.
+ * invalid bytes with U+FFFD before runjop reads them, so such an argument would run changed.
  * NOTE: a valid UTF-8 U+FFFD (EF BF BD) is rejected as well, because argv no longer shows
  * which one the caller wrote.
  */

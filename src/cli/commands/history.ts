@@ -100,8 +100,8 @@ function describeState(run: RunRecord, head: Head | undefined, nowMs: number): s
 }
 
 /**
- * Formats the runs as a table. The LOG column appears when a run has a log URL or a log error;
- * each log error (the reason and the path of the local copy) follows the table on its own line.
+ * Formats the runs as a table. The LOG column appears when a run has a log URL or a log error.
+ * Each log error (the reason and the path of the local copy) follows the table on its own line.
  */
 function formatRuns(runs: RunRecord[], head: Head | undefined, nowMs: number): string {
   const showLog = runs.some((run) => run.logUrl !== undefined || run.logError !== undefined);
