@@ -156,6 +156,9 @@ describe("action in run mode", () => {
     expect(log.get(1)?.forced).toBeUndefined();
     expect(log.get(2)?.forced?.BOOL).toBe(true);
     expect(forced.summary).toContain("<td>yes</td>");
+    // Empty cells, such as Forced of run 1 and Occurrence of every run, are closed.
+    expect(forced.summary).toContain("<td></td>");
+    expect(forced.summary).not.toMatch(/<td><t[dh]>|<td><\/tr>/);
   });
 });
 
@@ -299,6 +302,13 @@ describe("action in gate mode", () => {
 describe("action rejects bad input", () => {
   const cases: Array<[string, Record<string, string>, NodeJS.ProcessEnv, RegExp]> = [
     ["missing id", { id: "" }, {}, /^::error::missing input id: give the job a name/],
+    [
+      "id with a bidi override",
+      { id: "a\u202eb" },
+      {},
+      /^::error::invalid input id "a\\u202eb": contains U\+202E, a bidirectional text control/,
+    ],
+    ["id with a C1 control", { id: "a\u0085b" }, {}, /^::error::invalid input id "a\\u0085b": contains U\+0085/],
     ["zero range", { range: "0" }, {}, /^::error::invalid input range '0': expected a whole number of seconds/],
     ["unknown shell", { shell: "fish" }, {}, /^::error::invalid input shell 'fish': expected one of bash, sh, python$/],
     ["short table name", { table: "ab" }, {}, /^::error::invalid input table 'ab'/],

@@ -182,7 +182,7 @@ describe("runjop rejects bad input", () => {
       ["--id", "é".repeat(1025), "CMD"],
       /invalid --id: 2050 bytes is longer than DynamoDB's 2048-byte key limit/,
     ],
-    ["id with a newline", ["--id", "a\nb", "CMD"], /invalid --id "a\\nb": control characters/],
+    ["id with a newline", ["--id", "a\nb", "CMD"], /invalid --id "a\\nb": contains U\+000A, a control character/],
     [
       "short table name",
       ["--id", "job", "--table", "ab", "CMD"],

@@ -123,13 +123,23 @@ describe("runjop init on DynamoDB", () => {
     });
   });
 
-  test("server without UpdateTimeToLive fails with 75", async () => {
+  test("failed UpdateTimeToLive still prints policy", async () => {
     const result = await runCli(["init", "--table", "init-plain", "--endpoint-url", dynamo.url], { env: env() });
     expect(result.code).toBe(75);
-    expect(result.stdout).toBe("");
-    expect(result.stderr).toMatch(
-      /runjop: error: could not use the DynamoDB table init-plain at http:\/\/127\.0\.0\.1:\d+: .*UnknownOperation/,
+    expect(result.stderr.trim().split("\n").at(-1)).toBe(
+      `runjop: error: could not set up the DynamoDB table init-plain at ${dynamo.url}: cannot enable TTL on expires_at (UpdateTimeToLive): UnknownOperationException: UnknownError`,
     );
+    const policy = JSON.parse(result.stdout);
+    expect(policy.Statement[0].Resource).toBe("arn:aws:dynamodb:*:*:table/init-plain");
+  });
+
+  test("help lists the policy's actions", async () => {
+    const help = await runCli(["init", "--help"]);
+    const result = await runCli(["init", "--table", "init-help", "--endpoint-url", front.url], { env: env() });
+    for (const statement of JSON.parse(result.stdout).Statement) {
+      const actions = statement.Action.map((action: string) => action.replace(/^dynamodb:/, "")).join(", ");
+      expect(help.stdout).toMatch(new RegExp(`: +${actions}\n`));
+    }
   });
 });
 

@@ -127,11 +127,67 @@ export function validateNode(option: string, node: string): string {
   return node;
 }
 
+/**
+ * Rejects characters that break or disguise a log line: C0 and C1 control characters, DEL,
+ * U+2028 and U+2029 (line breaks in many viewers), and unpaired surrogates. Bidirectional text
+ * controls are rejected because they can make one id display as another. U+FFFD is rejected
+ * because Node puts it in place of invalid UTF-8 in argv, which would turn distinct byte
+ * strings into one name.
+ */
 function checkPrintable(option: string, value: string): void {
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) {
+  for (const character of value) {
+    const reason = disallowedCharacter(character);
+    if (reason !== undefined) {
+      throw new UsageError(
+        `invalid ${option} ${quoteForMessage(value)}: contains ${codePoint(character)}, ${reason}; control characters, bidirectional controls and U+FFFD are not allowed`,
+      );
+    }
+  }
+}
+
+/** Returns why a character is not allowed in a name, or undefined when it is allowed. */
+function disallowedCharacter(character: string): string | undefined {
+  const code = character.codePointAt(0) ?? 0;
+  if (code <= 0x1f || code === 0x7f) return "a control character";
+  if (code >= 0x80 && code <= 0x9f) return "a C1 control character";
+  if (code === 0x2028 || code === 0x2029) return "a line or paragraph separator";
+  if (code === 0x061c || code === 0x200e || code === 0x200f || (code >= 0x202a && code <= 0x202e))
+    return "a bidirectional text control";
+  if (code >= 0x2066 && code <= 0x2069) return "a bidirectional text control";
+  if (code >= 0xd800 && code <= 0xdfff) return "an unpaired surrogate";
+  if (code === 0xfffd) return replacementCharacterReason;
+  return undefined;
+}
+
+const replacementCharacterReason =
+  "the replacement character, which Node substitutes for bytes that are not valid UTF-8";
+
+/** Formats a code point as U+XXXX. */
+export function codePoint(character: string): string {
+  return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/**
+ * Quotes a value for an error line as JSON does, and also escapes the characters that JSON leaves
+ * as they are but that are not allowed in a name, so that the line shows them as \uXXXX.
+ */
+export function quoteForMessage(value: string): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffd]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
+ * Rejects a command argument that contains U+FFFD. Node decodes argv as UTF-8 and replaces
+ * invalid bytes with U+FFFD before runjop reads them, so such an argument would run changed.
+ * NOTE: a valid UTF-8 U+FFFD (EF BF BD) is rejected as well, because argv no longer shows
+ * which one the caller wrote.
+ */
+export function checkValidUtf8(what: string, value: string): void {
+  if (value.includes("\uFFFD")) {
     throw new UsageError(
-      `invalid ${option} ${JSON.stringify(value)}: control characters such as newlines are not allowed`,
+      `invalid ${what} ${quoteForMessage(value)}: contains U+FFFD, ${replacementCharacterReason}; runjop passes arguments as UTF-8 and cannot pass other bytes, so give valid UTF-8`,
     );
   }
 }

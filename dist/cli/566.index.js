@@ -26,6 +26,7 @@ var errors = __webpack_require__(3916);
 var settings = __webpack_require__(8750);
 ;// CONCATENATED MODULE: ./src/store/dynamodb-admin.ts
 
+
 /**
  * Returns the table's CreateTable input: partition key job_id (S), sort key counter (N), and
  * on-demand billing, as both `runjop init` and a run on a missing table create it.
@@ -164,10 +165,18 @@ async function initializeTable(client, table, logger, waitMs) {
         logger.info(`time to live is already ${status.toLowerCase()} on attribute ${ttlAttribute}`);
     }
     else {
-        await client.send(new dist_cjs/* UpdateTimeToLiveCommand */.Btq({
-            TableName: table,
-            TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
-        }));
+        try {
+            await client.send(new dist_cjs/* UpdateTimeToLiveCommand */.Btq({
+                TableName: table,
+                TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+            }));
+        }
+        catch (error) {
+            // Some DynamoDB-compatible servers, such as dynalite, do not implement UpdateTimeToLive.
+            throw new TableSetupError(`cannot enable TTL on ${ttlAttribute} (UpdateTimeToLive): ${describeAwsError(error)}`, {
+                cause: error,
+            });
+        }
         logger.info(`time to live enabled on attribute ${ttlAttribute}`);
     }
     return { created, ttlAttribute };

@@ -8182,6 +8182,7 @@ function nextOccurrence(expression, nowMs) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   GZ: () => (/* binding */ validateId),
 /* harmony export */   NT: () => (/* binding */ defaults),
+/* harmony export */   Qh: () => (/* binding */ checkValidUtf8),
 /* harmony export */   T2: () => (/* binding */ validateNode),
 /* harmony export */   fL: () => (/* binding */ parseSeconds),
 /* harmony export */   jq: () => (/* binding */ validateRegion),
@@ -8191,6 +8192,7 @@ function nextOccurrence(expression, nowMs) {
 /* harmony export */   wv: () => (/* binding */ validateUrl),
 /* harmony export */   zL: () => (/* binding */ validateTable)
 /* harmony export */ });
+/* unused harmony exports codePoint, quoteForMessage */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
@@ -8252,10 +8254,61 @@ function validateNode(option, node) {
     checkPrintable(option, node);
     return node;
 }
+/**
+ * Rejects characters that break or disguise a log line: C0 and C1 control characters, DEL,
+ * U+2028 and U+2029 (line breaks in many viewers), and unpaired surrogates. Bidirectional text
+ * controls are rejected because they can make one id display as another. U+FFFD is rejected
+ * because Node puts it in place of invalid UTF-8 in argv, which would turn distinct byte
+ * strings into one name.
+ */
 function checkPrintable(option, value) {
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(value)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .eb(`invalid ${option} ${JSON.stringify(value)}: control characters such as newlines are not allowed`);
+    for (const character of value) {
+        const reason = disallowedCharacter(character);
+        if (reason !== undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .eb(`invalid ${option} ${quoteForMessage(value)}: contains ${codePoint(character)}, ${reason}; control characters, bidirectional controls and U+FFFD are not allowed`);
+        }
+    }
+}
+/** Returns why a character is not allowed in a name, or undefined when it is allowed. */
+function disallowedCharacter(character) {
+    const code = character.codePointAt(0) ?? 0;
+    if (code <= 0x1f || code === 0x7f)
+        return "a control character";
+    if (code >= 0x80 && code <= 0x9f)
+        return "a C1 control character";
+    if (code === 0x2028 || code === 0x2029)
+        return "a line or paragraph separator";
+    if (code === 0x061c || code === 0x200e || code === 0x200f || (code >= 0x202a && code <= 0x202e))
+        return "a bidirectional text control";
+    if (code >= 0x2066 && code <= 0x2069)
+        return "a bidirectional text control";
+    if (code >= 0xd800 && code <= 0xdfff)
+        return "an unpaired surrogate";
+    if (code === 0xfffd)
+        return replacementCharacterReason;
+    return undefined;
+}
+const replacementCharacterReason = "the replacement character, which Node substitutes for bytes that are not valid UTF-8";
+/** Formats a code point as U+XXXX. */
+function codePoint(character) {
+    return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+/**
+ * Quotes a value for an error line as JSON does, and also escapes the characters that JSON leaves
+ * as they are but that are not allowed in a name, so that the line shows them as \uXXXX.
+ */
+function quoteForMessage(value) {
+    return JSON.stringify(value).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffd]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+/**
+ * Rejects a command argument that contains U+FFFD. Node decodes argv as UTF-8 and replaces
+ * invalid bytes with U+FFFD before runjop reads them, so such an argument would run changed.
+ * NOTE: a valid UTF-8 U+FFFD (EF BF BD) is rejected as well, because argv no longer shows
+ * which one the caller wrote.
+ */
+function checkValidUtf8(what, value) {
+    if (value.includes("\uFFFD")) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .eb(`invalid ${what} ${quoteForMessage(value)}: contains U+FFFD, ${replacementCharacterReason}; runjop passes arguments as UTF-8 and cannot pass other bytes, so give valid UTF-8`);
     }
 }
 /** Checks a table name against DynamoDB's rule: 3 to 255 of A-Z a-z 0-9 _ - . */
@@ -11934,6 +11987,22 @@ const storeOptions = [
         help: "SQLite file of the embedded store, used without --table (default: $XDG_STATE_HOME/runjop/runjop.sqlite)",
     },
 ];
+/** Options that set how much runjop logs on stderr, shared by the run command and the subcommands. */
+const logLevelOptions = [
+    { name: "debug", short: "d", type: "boolean", help: "log debug detail (not with --quiet)" },
+    { name: "quiet", short: "q", type: "boolean", help: "log only warnings and errors (not with --debug)" },
+];
+/** Returns the log level that -d and -q select, and rejects the two together. */
+function logLevelFromValues(values) {
+    if (values.debug === true && values.quiet === true) {
+        throw new errors/* UsageError */.eb("--debug and --quiet exclude each other: give one of them");
+    }
+    if (values.debug === true)
+        return "debug";
+    if (values.quiet === true)
+        return "warn";
+    return "info";
+}
 /** Options of `runjop [options] "command"`, named as in the original Python tool where it had them. */
 const runOptions = [
     { name: "id", type: "string", value: "ID", help: "job name shared by every host (required)" },
@@ -12015,8 +12084,7 @@ const runOptions = [
         value: "N",
         help: "let the store delete this run's record N days after it starts (default: keep it)",
     },
-    { name: "debug", short: "d", type: "boolean", help: "log debug detail" },
-    { name: "quiet", short: "q", type: "boolean", help: "log only warnings and errors" },
+    ...logLevelOptions,
     { name: "help", short: "h", type: "boolean", help: "show this help and exit" },
     { name: "version", short: "V", type: "boolean", help: "show the version and exit" },
 ];
@@ -12033,6 +12101,7 @@ function parseOptions(argv, specs, helpCommand = "runjop --help") {
     catch (error) {
         throw new errors/* UsageError */.eb(`${rewordParseError(error)}; run '${helpCommand}' for the options`);
     }
+    rejectRepeatedValues(parsed.tokens);
     const terminator = parsed.tokens.find((token) => token.kind === "option-terminator");
     const positionals = [];
     const afterTerminator = [];
@@ -12045,6 +12114,22 @@ function parseOptions(argv, specs, helpCommand = "runjop --help") {
             positionals.push(token.value);
     }
     return { values: parsed.values, positionals, afterTerminator };
+}
+/**
+ * Rejects an option that takes a value and is given twice, such as `--id a --id b`, where
+ * util.parseArgs would keep the last value without a word. Repeated flags are harmless.
+ */
+function rejectRepeatedValues(tokens) {
+    const seen = new Map();
+    for (const token of tokens) {
+        if (token.kind !== "option" || token.value === undefined)
+            continue;
+        const earlier = seen.get(token.name);
+        if (earlier !== undefined) {
+            throw new errors/* UsageError */.eb(`--${token.name} given twice ('${earlier}' and '${token.value}'): give it once`);
+        }
+        seen.set(token.name, token.value);
+    }
 }
 function rewordParseError(error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -12068,6 +12153,7 @@ function buildCommand(positionals, afterTerminator) {
         if (positionals.length > 0) {
             throw new errors/* UsageError */.eb(`unexpected argument '${positionals[0]}' before '--': give either one quoted command or '-- program args...', not both`);
         }
+        afterTerminator.forEach((argument, index) => (0,src_settings/* checkValidUtf8 */.Qh)(`argument ${index + 1} after '--'`, argument));
         return { kind: "exec", file: afterTerminator[0], args: afterTerminator.slice(1) };
     }
     if (positionals.length === 0) {
@@ -12078,6 +12164,7 @@ function buildCommand(positionals, afterTerminator) {
     }
     if (positionals[0].trim() === "")
         throw new errors/* UsageError */.eb("missing command: the command string is empty");
+    (0,src_settings/* checkValidUtf8 */.Qh)("command", positionals[0]);
     return { kind: "shell", script: positionals[0] };
 }
 function stringValue(values, name) {
@@ -12102,12 +12189,30 @@ function storeFromValues(values, env = process.env) {
     if (values["store-path"] !== undefined) {
         throw new errors/* UsageError */.eb("--store-path and --table exclude each other: --table selects DynamoDB, --store-path the embedded store");
     }
+    validateDynamoEnv(env);
     return {
         kind: "dynamodb",
         table: (0,src_settings/* validateTable */.zL)("--table", table),
         region: region === undefined ? undefined : (0,src_settings/* validateRegion */.jq)("--region", region),
         endpointUrl: endpointUrl === undefined ? undefined : (0,src_settings/* validateUrl */.wv)("--endpoint-url", endpointUrl),
     };
+}
+/**
+ * Checks the environment variables that the DynamoDB store reads, so that a bad value fails
+ * with exit 64 before any request, as the matching option would.
+ */
+function validateDynamoEnv(env) {
+    // The SDK reads these endpoints unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true, and treats "" as unset.
+    if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== "true") {
+        for (const name of ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"]) {
+            const url = env[name];
+            if (url)
+                (0,src_settings/* validateUrl */.wv)(name, url);
+        }
+    }
+    const wait = env.RUNJOP_TABLE_WAIT_SECONDS;
+    if (wait !== undefined && wait !== "")
+        (0,src_settings/* parseSeconds */.fL)("RUNJOP_TABLE_WAIT_SECONDS", wait);
 }
 /** Turns parsed argv into validated run settings, or throws a UsageError naming the bad value. */
 function runSettingsFromArgs(values, positionals, afterTerminator) {
@@ -12181,14 +12286,16 @@ const helpOption = {
 };
 /** Parses the subcommand's options, runs it, and returns its exit status. Never throws. */
 async function runSubcommand(command, argv) {
-    const logger = new CliLogger({ level: "info" });
+    let logger = new CliLogger({ level: "info" });
     let store;
+    const options = withLogLevelOptions(command.options);
     try {
-        const { values, positionals } = parseOptions(argv, command.options, `runjop ${command.name} --help`);
+        const { values, positionals } = parseOptions(argv, options, `runjop ${command.name} --help`);
         if (values.help) {
-            process.stdout.write(`${command.usage}\nOptions:\n${formatOptions(command.options)}\n\n${command.epilog}`);
+            process.stdout.write(`${command.usage}\nOptions:\n${formatOptions(options)}\n\n${command.epilog}`);
             return errors/* ExitCode */.yU.ok;
         }
+        logger = new CliLogger({ level: logLevelFromValues(values) });
         if (positionals.length > 0) {
             throw new errors/* UsageError */.eb(`unexpected argument '${positionals[0]}': runjop ${command.name} takes options only; run 'runjop ${command.name} --help'`);
         }
@@ -12223,6 +12330,11 @@ async function runSubcommand(command, argv) {
         await store?.close().catch(() => undefined);
     }
 }
+/** Adds -d and -q to a subcommand's options, before --help. */
+function withLogLevelOptions(options) {
+    const withoutHelp = options.filter((option) => option.name !== "help");
+    return [...withoutHelp, ...logLevelOptions, ...options.filter((option) => option.name === "help")];
+}
 /**
  * Wraps each store method so that its failures become a StoreError naming the store and the
  * cause, in the words describeAwsError uses for DynamoDB.
@@ -12249,6 +12361,9 @@ function guardStore(store, settings) {
 async function describeStoreFailure(error, store, settings) {
     if (settings.kind === "sqlite")
         return `could not use the ${store.description}: ${(0,errors/* messageOf */.bD)(error)}`;
+    if (error instanceof Error && error.name === "TableSetupError") {
+        return `could not set up the ${store.description}: ${error.message}`;
+    }
     if (error instanceof Error && error.name === "ResourceNotFoundException") {
         return `${store.description} not found: create it with 'runjop init --table ${settings.table}', or check --table and --region`;
     }
@@ -12620,8 +12735,12 @@ function describeState(run, head, nowMs) {
     }
     return run.state;
 }
+/**
+ * Formats the runs as a table. The LOG column appears when a run has a log URL or a log error.
+ * Each log error (the reason and the path of the local copy) follows the table on its own line.
+ */
 function formatRuns(runs, head, nowMs) {
-    const showLog = runs.some((run) => run.logUrl !== undefined);
+    const showLog = runs.some((run) => run.logUrl !== undefined || run.logError !== undefined);
     const headers = ["RUN", "NODE", "STARTED (UTC)", "DURATION", "STATE", "EXIT"];
     if (showLog)
         headers.push("LOG");
@@ -12635,14 +12754,31 @@ function formatRuns(runs, head, nowMs) {
             run.exitCode === undefined ? "-" : String(run.exitCode),
         ];
         if (showLog)
-            row.push(run.logUrl ?? "-");
+            row.push(logCell(run));
         return row;
     });
-    return formatTable(headers, rows);
+    const notes = runs
+        .filter((run) => run.logError !== undefined)
+        .map((run) => `run ${run.counter} log: ${run.logError}\n`);
+    return formatTable(headers, rows) + (notes.length > 0 ? `\n${notes.join("")}` : "");
+}
+function logCell(run) {
+    if (run.logError === undefined)
+        return run.logUrl ?? "-";
+    if (run.logUrl === undefined)
+        return "upload failed (see below)";
+    return `${run.logUrl} (incomplete, see below)`;
+}
+/** Widest job id shown by `history` without --id; a longer id ends in an ellipsis. */
+const maxJobColumn = 40;
+function shortenJobId(jobId) {
+    const characters = [...jobId];
+    return characters.length <= maxJobColumn ? jobId : `${characters.slice(0, maxJobColumn - 1).join("")}…`;
 }
 function formatJobs(heads, nowMs) {
+    // NOTE: widths count code points, so ids with wide characters such as CJK still misalign.
     const rows = heads.map((head) => [
-        head.jobId,
+        shortenJobId(head.jobId),
         String(head.counter),
         head.node,
         (0,types/* formatUtc */.a)(head.startMs),
@@ -12663,7 +12799,10 @@ function runJson(run) {
         signal: run.signal,
         command: run.command,
         log_url: run.logUrl,
+        log_error: run.logError,
         released_by: run.releasedBy,
+        forced: run.forced,
+        occurrence_ms: run.occurrenceMs,
         expires_at: run.expiresAt,
     };
 }
@@ -12683,6 +12822,15 @@ function headJson(head) {
 
 
 
+/**
+ * DynamoDB actions runjop calls, by use. The policy that init prints and its --help are both
+ * built from these lists, and a test compares them with the commands the store's source sends.
+ */
+const tableActions = {
+    runAndRead: ["UpdateItem", "PutItem", "GetItem", "DeleteItem", "Query"],
+    listJobs: ["Scan"],
+    createTable: ["CreateTable", "DescribeTable", "DescribeTimeToLive", "UpdateTimeToLive"],
+};
 const initCommand = {
     name: "init",
     usage: `Usage: runjop init [--table NAME] [--s3 s3://BUCKET[/PREFIX]] [store options]
@@ -12696,14 +12844,16 @@ record (counter 0) never carries it. Without --table: creates the embedded store
 SQLite file.
 `,
     epilog: `The policy names the table (and, with --s3, the bucket prefix) and only the actions
-runjop calls: UpdateItem, PutItem, GetItem and Query for runs, status, release and
-check; Scan for 'runjop history' without --id; CreateTable, DescribeTable,
-DescribeTimeToLive and UpdateTimeToLive for init and for a run's first use.
+runjop calls:
+  runs, status, release and check:  ${tableActions.runAndRead.join(", ")}
+  history without --id:             ${tableActions.listJobs.join(", ")}
+  init and a run's first use:       ${tableActions.createTable.join(", ")}
 
 Exit status:
   0   the store is ready and the policy was printed
   64  invalid options
-  75  the store could not be created or set up
+  75  the store could not be created or set up; the policy is still printed when the
+      store could be reached
 `,
     options: [
         {
@@ -12717,17 +12867,28 @@ Exit status:
     ],
     async run({ values, storeSettings, openStore, out, logger }) {
         const s3 = typeof values.s3 === "string" ? init_parseS3Url(values.s3) : undefined;
+        const policy = buildPolicy(storeSettings, s3);
+        const printPolicy = () => {
+            if (policy)
+                out(`${JSON.stringify(policy, null, 2)}\n`);
+        };
         const store = await openStore();
-        const result = await store.initialize();
+        let result;
+        try {
+            result = await store.initialize();
+        }
+        catch (error) {
+            // The policy does not depend on the table, and an operator may need it to fix the failure.
+            printPolicy();
+            throw error;
+        }
         if (storeSettings.kind === "sqlite") {
             logger.info(`${result.created ? "created" : "using the existing"} ${store.description}`);
         }
         else {
             logger.info(`${result.created ? "created" : "found"} ${store.description}; it is ACTIVE, with time to live on ${result.ttlAttribute}`);
         }
-        const policy = buildPolicy(storeSettings, s3);
-        if (policy)
-            out(`${JSON.stringify(policy, null, 2)}\n`);
+        printPolicy();
         return 0;
     },
 };
@@ -12754,28 +12915,17 @@ function buildPolicy(store, s3) {
         statements.push({
             Sid: "RunjopRunAndRead",
             Effect: "Allow",
-            Action: [
-                "dynamodb:UpdateItem",
-                "dynamodb:PutItem",
-                "dynamodb:GetItem",
-                "dynamodb:DeleteItem",
-                "dynamodb:Query",
-            ],
+            Action: tableActions.runAndRead.map((action) => `dynamodb:${action}`),
             Resource: table,
         }, {
             Sid: "RunjopListJobs",
             Effect: "Allow",
-            Action: ["dynamodb:Scan"],
+            Action: tableActions.listJobs.map((action) => `dynamodb:${action}`),
             Resource: table,
         }, {
             Sid: "RunjopCreateTable",
             Effect: "Allow",
-            Action: [
-                "dynamodb:CreateTable",
-                "dynamodb:DescribeTable",
-                "dynamodb:DescribeTimeToLive",
-                "dynamodb:UpdateTimeToLive",
-            ],
+            Action: tableActions.createTable.map((action) => `dynamodb:${action}`),
             Resource: table,
         });
     }
@@ -13063,7 +13213,8 @@ Options:
 ${formatOptions(runOptions)}
 
 Exit status:
-  the command's own status when it ran (128+N when signal N ended it, 124 when --timeout did)
+  the command's own status when it ran (128+N when signal N ended it, 124 when --timeout did,
+      126 when the program could not be run, 127 when it was not found)
   0   another contender holds the range, so the command did not run
   64  invalid options or input; nothing was reserved
   70  internal error in runjop
@@ -13072,7 +13223,7 @@ Exit status:
 The command sees RUNJOP_ID, RUNJOP_COUNTER (the run's number, a fencing token)
 and RUNJOP_NODE in its environment.
 
-Subcommands (each has --help):
+Subcommands (only as the first argument; each has --help):
   history  list a job's runs, or every job with its latest run
   status   show who holds a job and when it may run next
   release  clear a stuck reservation
@@ -13101,11 +13252,8 @@ async function main(argv) {
             process.stdout.write(`runjop ${version}\n`);
             return errors/* ExitCode */.yU.ok;
         }
-        let level = "info";
-        if (values.debug)
-            level = "debug";
-        else if (values.quiet)
-            level = "warn";
+        const level = logLevelFromValues(values);
+        rejectSubcommandAsCommand(positionals, afterTerminator);
         const logFile = typeof values.log === "string" ? values.log : undefined;
         logger = new CliLogger({ level, file: logFile, jobId: typeof values.id === "string" ? values.id : undefined });
         const settings = runSettingsFromArgs(values, positionals, afterTerminator);
@@ -13126,6 +13274,19 @@ async function main(argv) {
     finally {
         await store?.close().catch(() => undefined);
     }
+}
+/**
+ * Rejects a shell command that is exactly a subcommand's name, such as
+ * `runjop --store-path s.sqlite release --id job`: options put before the subcommand make it
+ * the command to run, which would run and record a failed `release` under the job's id.
+ */
+function rejectSubcommandAsCommand(positionals, afterTerminator) {
+    if (afterTerminator.length > 0 || positionals.length !== 1)
+        return;
+    const name = positionals[0].trim();
+    if (!Object.hasOwn(subcommands, name))
+        return;
+    throw new errors/* UsageError */.eb(`'${name}' is a runjop subcommand, not a command to run: put the subcommand first, as runjop ${name} [options], or use '-- ${name}' to run a program of that name`);
 }
 /**
  * Returns the subcommand that a bare first word is one or two edits away from, such as

@@ -36559,7 +36559,7 @@ function nextOccurrence(expression, nowMs) {
 /* harmony export */   wv: () => (/* binding */ validateUrl),
 /* harmony export */   zL: () => (/* binding */ validateTable)
 /* harmony export */ });
-/* unused harmony exports parseHistoryDays, defaultNode */
+/* unused harmony exports parseHistoryDays, codePoint, quoteForMessage, checkValidUtf8, defaultNode */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
@@ -36621,10 +36621,61 @@ function validateNode(option, node) {
     checkPrintable(option, node);
     return node;
 }
+/**
+ * Rejects characters that break or disguise a log line: C0 and C1 control characters, DEL,
+ * U+2028 and U+2029 (line breaks in many viewers), and unpaired surrogates. Bidirectional text
+ * controls are rejected because they can make one id display as another. U+FFFD is rejected
+ * because Node puts it in place of invalid UTF-8 in argv, which would turn distinct byte
+ * strings into one name.
+ */
 function checkPrintable(option, value) {
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f]/.test(value)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .eb(`invalid ${option} ${JSON.stringify(value)}: control characters such as newlines are not allowed`);
+    for (const character of value) {
+        const reason = disallowedCharacter(character);
+        if (reason !== undefined) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .eb(`invalid ${option} ${quoteForMessage(value)}: contains ${codePoint(character)}, ${reason}; control characters, bidirectional controls and U+FFFD are not allowed`);
+        }
+    }
+}
+/** Returns why a character is not allowed in a name, or undefined when it is allowed. */
+function disallowedCharacter(character) {
+    const code = character.codePointAt(0) ?? 0;
+    if (code <= 0x1f || code === 0x7f)
+        return "a control character";
+    if (code >= 0x80 && code <= 0x9f)
+        return "a C1 control character";
+    if (code === 0x2028 || code === 0x2029)
+        return "a line or paragraph separator";
+    if (code === 0x061c || code === 0x200e || code === 0x200f || (code >= 0x202a && code <= 0x202e))
+        return "a bidirectional text control";
+    if (code >= 0x2066 && code <= 0x2069)
+        return "a bidirectional text control";
+    if (code >= 0xd800 && code <= 0xdfff)
+        return "an unpaired surrogate";
+    if (code === 0xfffd)
+        return replacementCharacterReason;
+    return undefined;
+}
+const replacementCharacterReason = "the replacement character, which Node substitutes for bytes that are not valid UTF-8";
+/** Formats a code point as U+XXXX. */
+function codePoint(character) {
+    return `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+/**
+ * Quotes a value for an error line as JSON does, and also escapes the characters that JSON leaves
+ * as they are but that are not allowed in a name, so that the line shows them as \uXXXX.
+ */
+function quoteForMessage(value) {
+    return JSON.stringify(value).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffd]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+/**
+ * Rejects a command argument that contains U+FFFD. Node decodes argv as UTF-8 and replaces
+ * invalid bytes with U+FFFD before runjop reads them, so such an argument would run changed.
+ * NOTE: a valid UTF-8 U+FFFD (EF BF BD) is rejected as well, because argv no longer shows
+ * which one the caller wrote.
+ */
+function checkValidUtf8(what, value) {
+    if (value.includes("\uFFFD")) {
+        throw new UsageError(`invalid ${what} ${quoteForMessage(value)}: contains U+FFFD, ${replacementCharacterReason}; runjop passes arguments as UTF-8 and cannot pass other bytes, so give valid UTF-8`);
     }
 }
 /** Checks a table name against DynamoDB's rule: 3 to 255 of A-Z a-z 0-9 _ - . */
@@ -43304,7 +43355,7 @@ async function summary_writeSummary(store, facts, logger) {
             "Exit status",
             "Duration (s)",
             "Forced",
-        ].map((data) => ({ data, header: true }));
+        ];
         const rows = runs.map((run) => [
             String(run.counter),
             run.node,
@@ -43315,7 +43366,7 @@ async function summary_writeSummary(store, facts, logger) {
             run.durationMs === undefined ? "" : (run.durationMs / 1000).toFixed(1),
             run.forced ? "yes" : "",
         ].map(escapeHtml));
-        summary.addTable([header, ...rows]);
+        summary.addRaw(htmlTable(header, rows), true);
     }
     catch (error) {
         logger.warn(`could not read the latest runs of job ${facts.jobId} for the step summary: ${(0,errors/* messageOf */.bD)(error)}`);
@@ -43329,6 +43380,15 @@ async function summary_writeSummary(store, facts, logger) {
     finally {
         summary.emptyBuffer();
     }
+}
+/**
+ * Builds an HTML table from cells that are already escaped. The toolkit's addTable writes an
+ * empty cell as `<td>` without `</td>`, so the table is built here instead.
+ */
+function htmlTable(header, rows) {
+    const headerRow = `<tr>${header.map((cell) => `<th>${cell}</th>`).join("")}</tr>`;
+    const bodyRows = rows.map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join("")}</tr>`);
+    return `<table>${headerRow}${bodyRows.join("")}</table>`;
 }
 /** The toolkit writes table cells and raw text into the summary as HTML, unescaped. */
 function escapeHtml(text) {

@@ -8,10 +8,11 @@ export const modules = {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  DynamoStore: () => (/* binding */ DynamoStore)
+  DynamoStore: () => (/* binding */ DynamoStore),
+  Pp: () => (/* binding */ describeAwsError)
 });
 
-// UNUSED EXPORTS: describeAwsError, requestLimits, reserveExpressions
+// UNUSED EXPORTS: requestLimits, reserveExpressions
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js
 var dist_cjs = __webpack_require__(4305);
@@ -24,6 +25,7 @@ var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/settings.ts
 var settings = __webpack_require__(8750);
 ;// CONCATENATED MODULE: ./src/store/dynamodb-admin.ts
+
 
 /**
  * Returns the table's CreateTable input: partition key job_id (S), sort key counter (N), and
@@ -163,10 +165,18 @@ async function initializeTable(client, table, logger, waitMs) {
         logger.info(`time to live is already ${status.toLowerCase()} on attribute ${ttlAttribute}`);
     }
     else {
-        await client.send(new dist_cjs/* UpdateTimeToLiveCommand */.Btq({
-            TableName: table,
-            TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
-        }));
+        try {
+            await client.send(new dist_cjs/* UpdateTimeToLiveCommand */.Btq({
+                TableName: table,
+                TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+            }));
+        }
+        catch (error) {
+            // Some DynamoDB-compatible servers, such as dynalite, do not implement UpdateTimeToLive.
+            throw new TableSetupError(`cannot enable TTL on ${ttlAttribute} (UpdateTimeToLive): ${describeAwsError(error)}`, {
+                cause: error,
+            });
+        }
         logger.info(`time to live enabled on attribute ${ttlAttribute}`);
     }
     return { created, ttlAttribute };

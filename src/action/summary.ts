@@ -38,7 +38,7 @@ export async function writeSummary(store: Store, facts: SummaryFacts, logger: Lo
       "Exit status",
       "Duration (s)",
       "Forced",
-    ].map((data) => ({ data, header: true }));
+    ];
     const rows = runs.map((run) =>
       [
         String(run.counter),
@@ -51,7 +51,7 @@ export async function writeSummary(store: Store, facts: SummaryFacts, logger: Lo
         run.forced ? "yes" : "",
       ].map(escapeHtml),
     );
-    summary.addTable([header, ...rows]);
+    summary.addRaw(htmlTable(header, rows), true);
   } catch (error) {
     logger.warn(`could not read the latest runs of job ${facts.jobId} for the step summary: ${messageOf(error)}`);
   }
@@ -62,6 +62,16 @@ export async function writeSummary(store: Store, facts: SummaryFacts, logger: Lo
   } finally {
     summary.emptyBuffer();
   }
+}
+
+/**
+ * Builds an HTML table from cells that are already escaped. The toolkit's addTable writes an
+ * empty cell as `<td>` without `</td>`, so the table is built here instead.
+ */
+function htmlTable(header: string[], rows: string[][]): string {
+  const headerRow = `<tr>${header.map((cell) => `<th>${cell}</th>`).join("")}</tr>`;
+  const bodyRows = rows.map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join("")}</tr>`);
+  return `<table>${headerRow}${bodyRows.join("")}</table>`;
 }
 
 /** The toolkit writes table cells and raw text into the summary as HTML, unescaped. */

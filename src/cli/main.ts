@@ -1,5 +1,5 @@
-import { ExitCode, messageOf, RunjopError } from "../errors.js";
-import { CliLogger, type Level } from "../log.js";
+import { ExitCode, messageOf, RunjopError, UsageError } from "../errors.js";
+import { CliLogger } from "../log.js";
 import { reserveAndRun } from "../runner.js";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/types.js";
@@ -10,7 +10,7 @@ import { historyCommand } from "./commands/history.js";
 import { initCommand } from "./commands/init.js";
 import { releaseCommand } from "./commands/release.js";
 import { statusCommand } from "./commands/status.js";
-import { formatOptions, parseOptions, runOptions, runSettingsFromArgs } from "./options.js";
+import { formatOptions, logLevelFromValues, parseOptions, runOptions, runSettingsFromArgs } from "./options.js";
 import { s3Output } from "./output.js";
 
 /** Subcommands, recognised only as the first argument; anything else is the run command. */
@@ -37,7 +37,8 @@ Options:
 ${formatOptions(runOptions)}
 
 Exit status:
-  the command's own status when it ran (128+N when signal N ended it, 124 when --timeout did)
+  the command's own status when it ran (128+N when signal N ended it, 124 when --timeout did,
+      126 when the program could not be run, 127 when it was not found)
   0   another contender holds the range, so the command did not run
   64  invalid options or input; nothing was reserved
   70  internal error in runjop
@@ -46,7 +47,7 @@ Exit status:
 The command sees RUNJOP_ID, RUNJOP_COUNTER (the run's number, a fencing token)
 and RUNJOP_NODE in its environment.
 
-Subcommands (each has --help):
+Subcommands (only as the first argument; each has --help):
   history  list a job's runs, or every job with its latest run
   status   show who holds a job and when it may run next
   release  clear a stuck reservation
@@ -77,9 +78,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`runjop ${version}\n`);
       return ExitCode.ok;
     }
-    let level: Level = "info";
-    if (values.debug) level = "debug";
-    else if (values.quiet) level = "warn";
+    const level = logLevelFromValues(values);
+    rejectSubcommandAsCommand(positionals, afterTerminator);
     const logFile = typeof values.log === "string" ? values.log : undefined;
     logger = new CliLogger({ level, file: logFile, jobId: typeof values.id === "string" ? values.id : undefined });
     const settings = runSettingsFromArgs(values, positionals, afterTerminator);
@@ -99,6 +99,20 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await store?.close().catch(() => undefined);
   }
+}
+
+/**
+ * Rejects a shell command that is exactly a subcommand's name, such as
+ * `runjop --store-path s.sqlite release --id job`: options put before the subcommand make it
+ * the command to run, which would run and record a failed `release` under the job's id.
+ */
+function rejectSubcommandAsCommand(positionals: string[], afterTerminator: string[]): void {
+  if (afterTerminator.length > 0 || positionals.length !== 1) return;
+  const name = positionals[0].trim();
+  if (!Object.hasOwn(subcommands, name)) return;
+  throw new UsageError(
+    `'${name}' is a runjop subcommand, not a command to run: put the subcommand first, as runjop ${name} [options], or use '-- ${name}' to run a program of that name`,
+  );
 }
 
 /**

@@ -1,9 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.js";
+import type { Level } from "../log.js";
 import { validateSchedule } from "../schedule.js";
 import {
   defaultNode,
   defaultStorePath,
+  checkValidUtf8,
   defaults,
   parseHistoryDays,
   parseSeconds,
@@ -55,6 +57,22 @@ export const storeOptions: OptionSpec[] = [
     help: "SQLite file of the embedded store, used without --table (default: $XDG_STATE_HOME/runjop/runjop.sqlite)",
   },
 ];
+
+/** Options that set how much runjop logs on stderr, shared by the run command and the subcommands. */
+export const logLevelOptions: OptionSpec[] = [
+  { name: "debug", short: "d", type: "boolean", help: "log debug detail (not with --quiet)" },
+  { name: "quiet", short: "q", type: "boolean", help: "log only warnings and errors (not with --debug)" },
+];
+
+/** Returns the log level that -d and -q select, and rejects the two together. */
+export function logLevelFromValues(values: ParsedValues): Level {
+  if (values.debug === true && values.quiet === true) {
+    throw new UsageError("--debug and --quiet exclude each other: give one of them");
+  }
+  if (values.debug === true) return "debug";
+  if (values.quiet === true) return "warn";
+  return "info";
+}
 
 /** Options of `runjop [options] "command"`, named as in the original Python tool where it had them. */
 export const runOptions: OptionSpec[] = [
@@ -137,8 +155,7 @@ export const runOptions: OptionSpec[] = [
     value: "N",
     help: "let the store delete this run's record N days after it starts (default: keep it)",
   },
-  { name: "debug", short: "d", type: "boolean", help: "log debug detail" },
-  { name: "quiet", short: "q", type: "boolean", help: "log only warnings and errors" },
+  ...logLevelOptions,
   { name: "help", short: "h", type: "boolean", help: "show this help and exit" },
   { name: "version", short: "V", type: "boolean", help: "show the version and exit" },
 ];
@@ -161,6 +178,7 @@ export function parseOptions(
   } catch (error) {
     throw new UsageError(`${rewordParseError(error)}; run '${helpCommand}' for the options`);
   }
+  rejectRepeatedValues(parsed.tokens);
   const terminator = parsed.tokens.find((token) => token.kind === "option-terminator");
   const positionals: string[] = [];
   const afterTerminator: string[] = [];
@@ -170,6 +188,24 @@ export function parseOptions(
     else positionals.push(token.value);
   }
   return { values: parsed.values as ParsedValues, positionals, afterTerminator };
+}
+
+/**
+ * Rejects an option that takes a value and is given twice, such as `--id a --id b`, where
+ * util.parseArgs would keep the last value without a word. Repeated flags are harmless.
+ */
+function rejectRepeatedValues(
+  tokens: Array<{ kind: "option"; name: string; value?: string } | { kind: "positional" | "option-terminator" }>,
+): void {
+  const seen = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind !== "option" || token.value === undefined) continue;
+    const earlier = seen.get(token.name);
+    if (earlier !== undefined) {
+      throw new UsageError(`--${token.name} given twice ('${earlier}' and '${token.value}'): give it once`);
+    }
+    seen.set(token.name, token.value);
+  }
 }
 
 function rewordParseError(error: unknown): string {
@@ -194,6 +230,7 @@ function buildCommand(positionals: string[], afterTerminator: string[]): Command
         `unexpected argument '${positionals[0]}' before '--': give either one quoted command or '-- program args...', not both`,
       );
     }
+    afterTerminator.forEach((argument, index) => checkValidUtf8(`argument ${index + 1} after '--'`, argument));
     return { kind: "exec", file: afterTerminator[0], args: afterTerminator.slice(1) };
   }
   if (positionals.length === 0) {
@@ -207,6 +244,7 @@ function buildCommand(positionals: string[], afterTerminator: string[]): Command
     );
   }
   if (positionals[0].trim() === "") throw new UsageError("missing command: the command string is empty");
+  checkValidUtf8("command", positionals[0]);
   return { kind: "shell", script: positionals[0] };
 }
 
@@ -234,12 +272,29 @@ export function storeFromValues(values: ParsedValues, env: NodeJS.ProcessEnv = p
       "--store-path and --table exclude each other: --table selects DynamoDB, --store-path the embedded store",
     );
   }
+  validateDynamoEnv(env);
   return {
     kind: "dynamodb",
     table: validateTable("--table", table),
     region: region === undefined ? undefined : validateRegion("--region", region),
     endpointUrl: endpointUrl === undefined ? undefined : validateUrl("--endpoint-url", endpointUrl),
   };
+}
+
+/**
+ * Checks the environment variables that the DynamoDB store reads, so that a bad value fails
+ * with exit 64 before any request, as the matching option would.
+ */
+function validateDynamoEnv(env: NodeJS.ProcessEnv): void {
+  // The SDK reads these endpoints unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true, and treats "" as unset.
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== "true") {
+    for (const name of ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"]) {
+      const url = env[name];
+      if (url) validateUrl(name, url);
+    }
+  }
+  const wait = env.RUNJOP_TABLE_WAIT_SECONDS;
+  if (wait !== undefined && wait !== "") parseSeconds("RUNJOP_TABLE_WAIT_SECONDS", wait);
 }
 
 /** Turns parsed argv into validated run settings, or throws a UsageError naming the bad value. */

@@ -14,6 +14,7 @@ import {
   type CreateTableCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import type { Logger } from "../log.js";
+import { describeAwsError } from "./dynamodb.js";
 import type { Head, InitResult, ReleaseRequest, ReleaseResult } from "./types.js";
 
 /**
@@ -172,12 +173,19 @@ export async function initializeTable(
     }
     logger.info(`time to live is already ${status.toLowerCase()} on attribute ${ttlAttribute}`);
   } else {
-    await client.send(
-      new UpdateTimeToLiveCommand({
-        TableName: table,
-        TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
-      }),
-    );
+    try {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: table,
+          TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+        }),
+      );
+    } catch (error) {
+      // Some DynamoDB-compatible servers, such as dynalite, do not implement UpdateTimeToLive.
+      throw new TableSetupError(`cannot enable TTL on ${ttlAttribute} (UpdateTimeToLive): ${describeAwsError(error)}`, {
+        cause: error,
+      });
+    }
     logger.info(`time to live enabled on attribute ${ttlAttribute}`);
   }
   return { created, ttlAttribute };

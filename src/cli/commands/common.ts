@@ -4,7 +4,15 @@ import { CliLogger } from "../../log.js";
 import type { StoreSettings } from "../../settings.js";
 import { openStore } from "../../store/open.js";
 import { formatUtc, type Store } from "../../store/types.js";
-import { formatOptions, parseOptions, storeFromValues, type OptionSpec, type ParsedValues } from "../options.js";
+import {
+  formatOptions,
+  logLevelFromValues,
+  logLevelOptions,
+  parseOptions,
+  storeFromValues,
+  type OptionSpec,
+  type ParsedValues,
+} from "../options.js";
 
 /** Exit status of a subcommand whose result is negative: the job is held, or a check failed. */
 export const exitNo = 1;
@@ -48,14 +56,16 @@ export const helpOption: OptionSpec = {
 
 /** Parses the subcommand's options, runs it, and returns its exit status. Never throws. */
 export async function runSubcommand(command: Subcommand, argv: string[]): Promise<number> {
-  const logger = new CliLogger({ level: "info" });
+  let logger = new CliLogger({ level: "info" });
   let store: Store | undefined;
+  const options = withLogLevelOptions(command.options);
   try {
-    const { values, positionals } = parseOptions(argv, command.options, `runjop ${command.name} --help`);
+    const { values, positionals } = parseOptions(argv, options, `runjop ${command.name} --help`);
     if (values.help) {
-      process.stdout.write(`${command.usage}\nOptions:\n${formatOptions(command.options)}\n\n${command.epilog}`);
+      process.stdout.write(`${command.usage}\nOptions:\n${formatOptions(options)}\n\n${command.epilog}`);
       return ExitCode.ok;
     }
+    logger = new CliLogger({ level: logLevelFromValues(values) });
     if (positionals.length > 0) {
       throw new UsageError(
         `unexpected argument '${positionals[0]}': runjop ${command.name} takes options only; run 'runjop ${command.name} --help'`,
@@ -94,6 +104,12 @@ export async function runSubcommand(command: Subcommand, argv: string[]): Promis
   }
 }
 
+/** Adds -d and -q to a subcommand's options, before --help. */
+function withLogLevelOptions(options: OptionSpec[]): OptionSpec[] {
+  const withoutHelp = options.filter((option) => option.name !== "help");
+  return [...withoutHelp, ...logLevelOptions, ...options.filter((option) => option.name === "help")];
+}
+
 /**
  * Wraps each store method so that its failures become a StoreError naming the store and the
  * cause, in the words describeAwsError uses for DynamoDB.
@@ -117,6 +133,9 @@ function guardStore(store: Store, settings: StoreSettings): Store {
 
 async function describeStoreFailure(error: unknown, store: Store, settings: StoreSettings): Promise<string> {
   if (settings.kind === "sqlite") return `could not use the ${store.description}: ${messageOf(error)}`;
+  if (error instanceof Error && error.name === "TableSetupError") {
+    return `could not set up the ${store.description}: ${error.message}`;
+  }
   if (error instanceof Error && error.name === "ResourceNotFoundException") {
     return `${store.description} not found: create it with 'runjop init --table ${settings.table}', or check --table and --region`;
   }

@@ -99,8 +99,12 @@ function describeState(run: RunRecord, head: Head | undefined, nowMs: number): s
   return run.state;
 }
 
+/**
+ * Formats the runs as a table. The LOG column appears when a run has a log URL or a log error.
+ * Each log error (the reason and the path of the local copy) follows the table on its own line.
+ */
 function formatRuns(runs: RunRecord[], head: Head | undefined, nowMs: number): string {
-  const showLog = runs.some((run) => run.logUrl !== undefined);
+  const showLog = runs.some((run) => run.logUrl !== undefined || run.logError !== undefined);
   const headers = ["RUN", "NODE", "STARTED (UTC)", "DURATION", "STATE", "EXIT"];
   if (showLog) headers.push("LOG");
   const rows = runs.map((run) => {
@@ -112,15 +116,33 @@ function formatRuns(runs: RunRecord[], head: Head | undefined, nowMs: number): s
       describeState(run, head, nowMs),
       run.exitCode === undefined ? "-" : String(run.exitCode),
     ];
-    if (showLog) row.push(run.logUrl ?? "-");
+    if (showLog) row.push(logCell(run));
     return row;
   });
-  return formatTable(headers, rows);
+  const notes = runs
+    .filter((run) => run.logError !== undefined)
+    .map((run) => `run ${run.counter} log: ${run.logError}\n`);
+  return formatTable(headers, rows) + (notes.length > 0 ? `\n${notes.join("")}` : "");
+}
+
+function logCell(run: RunRecord): string {
+  if (run.logError === undefined) return run.logUrl ?? "-";
+  if (run.logUrl === undefined) return "upload failed (see below)";
+  return `${run.logUrl} (incomplete, see below)`;
+}
+
+/** Widest job id shown by `history` without --id; a longer id ends in an ellipsis. */
+const maxJobColumn = 40;
+
+function shortenJobId(jobId: string): string {
+  const characters = [...jobId];
+  return characters.length <= maxJobColumn ? jobId : `${characters.slice(0, maxJobColumn - 1).join("")}…`;
 }
 
 function formatJobs(heads: Head[], nowMs: number): string {
+  // NOTE: widths count code points, so ids with wide characters such as CJK still misalign.
   const rows = heads.map((head) => [
-    head.jobId,
+    shortenJobId(head.jobId),
     String(head.counter),
     head.node,
     formatUtc(head.startMs),
@@ -142,7 +164,10 @@ function runJson(run: RunRecord): Record<string, unknown> {
     signal: run.signal,
     command: run.command,
     log_url: run.logUrl,
+    log_error: run.logError,
     released_by: run.releasedBy,
+    forced: run.forced,
+    occurrence_ms: run.occurrenceMs,
     expires_at: run.expiresAt,
   };
 }

@@ -3,6 +3,16 @@ import type { StoreSettings } from "../../settings.js";
 import { storeOptions } from "../options.js";
 import { helpOption, type Subcommand } from "./common.js";
 
+/**
+ * DynamoDB actions runjop calls, by use. The policy that init prints and its --help are both
+ * built from these lists, and a test compares them with the commands the store's source sends.
+ */
+const tableActions = {
+  runAndRead: ["UpdateItem", "PutItem", "GetItem", "DeleteItem", "Query"],
+  listJobs: ["Scan"],
+  createTable: ["CreateTable", "DescribeTable", "DescribeTimeToLive", "UpdateTimeToLive"],
+};
+
 export const initCommand: Subcommand = {
   name: "init",
   usage: `Usage: runjop init [--table NAME] [--s3 s3://BUCKET[/PREFIX]] [store options]
@@ -16,14 +26,16 @@ record (counter 0) never carries it. Without --table: creates the embedded store
 SQLite file.
 `,
   epilog: `The policy names the table (and, with --s3, the bucket prefix) and only the actions
-runjop calls: UpdateItem, PutItem, GetItem and Query for runs, status, release and
-check; Scan for 'runjop history' without --id; CreateTable, DescribeTable,
-DescribeTimeToLive and UpdateTimeToLive for init and for a run's first use.
+runjop calls:
+  runs, status, release and check:  ${tableActions.runAndRead.join(", ")}
+  history without --id:             ${tableActions.listJobs.join(", ")}
+  init and a run's first use:       ${tableActions.createTable.join(", ")}
 
 Exit status:
   0   the store is ready and the policy was printed
   64  invalid options
-  75  the store could not be created or set up
+  75  the store could not be created or set up; the policy is still printed when the
+      store could be reached
 `,
   options: [
     {
@@ -37,8 +49,19 @@ Exit status:
   ],
   async run({ values, storeSettings, openStore, out, logger }) {
     const s3 = typeof values.s3 === "string" ? parseS3Url(values.s3) : undefined;
+    const policy = buildPolicy(storeSettings, s3);
+    const printPolicy = () => {
+      if (policy) out(`${JSON.stringify(policy, null, 2)}\n`);
+    };
     const store = await openStore();
-    const result = await store.initialize();
+    let result;
+    try {
+      result = await store.initialize();
+    } catch (error) {
+      // The policy does not depend on the table, and an operator may need it to fix the failure.
+      printPolicy();
+      throw error;
+    }
     if (storeSettings.kind === "sqlite") {
       logger.info(`${result.created ? "created" : "using the existing"} ${store.description}`);
     } else {
@@ -46,8 +69,7 @@ Exit status:
         `${result.created ? "created" : "found"} ${store.description}; it is ACTIVE, with time to live on ${result.ttlAttribute}`,
       );
     }
-    const policy = buildPolicy(storeSettings, s3);
-    if (policy) out(`${JSON.stringify(policy, null, 2)}\n`);
+    printPolicy();
     return 0;
   },
 };
@@ -95,30 +117,19 @@ export function buildPolicy(
       {
         Sid: "RunjopRunAndRead",
         Effect: "Allow",
-        Action: [
-          "dynamodb:UpdateItem",
-          "dynamodb:PutItem",
-          "dynamodb:GetItem",
-          "dynamodb:DeleteItem",
-          "dynamodb:Query",
-        ],
+        Action: tableActions.runAndRead.map((action) => `dynamodb:${action}`),
         Resource: table,
       },
       {
         Sid: "RunjopListJobs",
         Effect: "Allow",
-        Action: ["dynamodb:Scan"],
+        Action: tableActions.listJobs.map((action) => `dynamodb:${action}`),
         Resource: table,
       },
       {
         Sid: "RunjopCreateTable",
         Effect: "Allow",
-        Action: [
-          "dynamodb:CreateTable",
-          "dynamodb:DescribeTable",
-          "dynamodb:DescribeTimeToLive",
-          "dynamodb:UpdateTimeToLive",
-        ],
+        Action: tableActions.createTable.map((action) => `dynamodb:${action}`),
         Resource: table,
       },
     );
