@@ -7865,10 +7865,11 @@ function messageOf(error) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   sG: () => (/* binding */ describeHolder),
+  GH: () => (/* binding */ renewalIntervalMs),
   $X: () => (/* binding */ reserveAndRun)
 });
 
-// UNUSED EXPORTS: claimJob, describeCommand, reserveOnly
+// UNUSED EXPORTS: claimJob, describeCommand, maxRenewalIntervalMs, reserveOnly
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
@@ -8075,7 +8076,17 @@ async function reserveAndRun(context) {
     };
 }
 /**
- * Renews the lease every third of its length while the command runs. A tick is skipped while a
+ * Maximum time between two lease renewals. A lease longer than three times this is still
+ * renewed at this interval, which also keeps the interval below setInterval's limit of
+ * 2^31 - 1 ms, because Node fires a longer interval every millisecond.
+ */
+const maxRenewalIntervalMs = 3600 * 1000;
+/** Time between two lease renewals: a third of the lease, from 1 s to maxRenewalIntervalMs. */
+function renewalIntervalMs(leaseMs) {
+    return Math.min(maxRenewalIntervalMs, Math.max(1000, Math.floor(leaseMs / 3)));
+}
+/**
+ * Renews the lease every third of its length (at most every hour) while the command runs. A tick is skipped while a
  * renewal is still in flight, and a warning is logged once when the last successful renewal is
  * older than the lease, as when a renewal neither succeeds nor fails.
  */
@@ -8121,7 +8132,7 @@ function startHeartbeat(context, token, reservedAtMs) {
             .finally(() => {
             inFlight = false;
         });
-    }, Math.max(1000, Math.floor(leaseMs / 3)));
+    }, renewalIntervalMs(leaseMs));
     timer.unref();
     return { stop: () => clearInterval(timer) };
 }
