@@ -246,7 +246,7 @@ export function renewalIntervalMs(leaseMs: number): number {
 }
 
 /**
- * Renews the lease every third of its length (at most every hour) while the command runs. A tick is skipped while a
+ * Renews the lease every third of its length (at least every hour) while the command runs. A tick is skipped while a
  * renewal is still in flight, and a warning is logged once when the last successful renewal is
  * older than the lease, as when a renewal neither succeeds nor fails.
  */

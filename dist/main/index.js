@@ -36456,7 +36456,7 @@ function renewalIntervalMs(leaseMs) {
     return Math.min(maxRenewalIntervalMs, Math.max(1000, Math.floor(leaseMs / 3)));
 }
 /**
- * Renews the lease every third of its length (at most every hour) while the command runs. A tick is skipped while a
+ * Renews the lease every third of its length (at least every hour) while the command runs. A tick is skipped while a
  * renewal is still in flight, and a warning is logged once when the last successful renewal is
  * older than the lease, as when a renewal neither succeeds nor fails.
  */
@@ -43019,12 +43019,13 @@ var runner = __nccwpck_require__(8447);
 ;// CONCATENATED MODULE: ./src/store/open.ts
 /**
  * Opens the configured store. Each store's module is imported only when used, so that the
- * embedded store and `--help` never load the AWS SDK.
+ * embedded store and `--help` never load the AWS SDK. With `readOnly`, the embedded store's
+ * file is opened read-only and must exist; DynamoDB ignores it.
  */
-async function open_openStore(settings, logger) {
+async function open_openStore(settings, logger, options = {}) {
     if (settings.kind === "sqlite") {
-        const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 667).then(__nccwpck_require__.bind(__nccwpck_require__, 3667));
-        return SqliteStore.open(settings.path);
+        const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 883).then(__nccwpck_require__.bind(__nccwpck_require__, 8883));
+        return SqliteStore.open(settings.path, options);
     }
     const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(305), __nccwpck_require__.e(214)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9214));
     return new DynamoStore({ ...settings, logger });

@@ -40,7 +40,7 @@ Exit status:
   0   healthy; with --format openmetrics, the metrics were printed
   1   not healthy: nobody ran, the latest run failed, the latest success is too
       old, or a run is stuck
-  64  invalid options
+  64  invalid options, or a --store-path file that is not a usable runjop store
   75  the store could not be read
 `,
   options: [

@@ -22,7 +22,7 @@ DescribeTimeToLive and UpdateTimeToLive for init and for a run's first use.
 
 Exit status:
   0   the store is ready and the policy was printed
-  64  invalid options
+  64  invalid options, or a --store-path file that is not a usable runjop store
   75  the store could not be created or set up
 `,
   options: [
