@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { constants } from "node:os";
 import type { Logger } from "./log.js";
+import { setLongTimeout, type LongTimer } from "./longTimer.js";
 import type { Command } from "./settings.js";
 import type { Outcome } from "./store/types.js";
 
@@ -46,7 +47,7 @@ export function runJob(options: JobOptions): Promise<Outcome & { exitCode: numbe
     let stopReason: { state: "interrupted" | "timed_out"; signal: NodeJS.Signals } | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     let stopStartedAt = 0;
-    let timeoutTimer: NodeJS.Timeout | undefined;
+    let timeoutTimer: LongTimer | undefined;
     let settled = false;
 
     const child: ChildProcess = spawn(file, args, {
@@ -112,7 +113,7 @@ export function runJob(options: JobOptions): Promise<Outcome & { exitCode: numbe
     for (const signal of forwardedSignals) process.on(signal, onSignal);
 
     if (options.timeoutMs !== undefined) {
-      timeoutTimer = setTimeout(() => {
+      timeoutTimer = setLongTimeout(() => {
         logger.warn(`command timed out after ${options.timeoutMs! / 1000} s; sending SIGTERM to its process group`);
         stop("timed_out", "SIGTERM");
       }, options.timeoutMs);
@@ -122,7 +123,7 @@ export function runJob(options: JobOptions): Promise<Outcome & { exitCode: numbe
       if (settled) return;
       settled = true;
       clearTimeout(killTimer);
-      clearTimeout(timeoutTimer);
+      timeoutTimer?.clear();
       for (const signal of forwardedSignals) process.off(signal, onSignal);
       resolve({ ...outcome, durationMs: Math.round(performance.now() - started) });
     };

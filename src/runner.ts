@@ -235,7 +235,19 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
 }
 
 /**
- * Renews the lease every third of its length while the command runs. A tick is skipped while a
+ * Maximum time between two lease renewals. A lease longer than three times this is still
+ * renewed at this interval, which also keeps the interval below setInterval's limit of
+ * 2^31 - 1 ms, because Node fires a longer interval every millisecond.
+ */
+export const maxRenewalIntervalMs = 3600 * 1000;
+
+/** Time between two lease renewals: a third of the lease, from 1 s to maxRenewalIntervalMs. */
+export function renewalIntervalMs(leaseMs: number): number {
+  return Math.min(maxRenewalIntervalMs, Math.max(1000, Math.floor(leaseMs / 3)));
+}
+
+/**
+ * Renews the lease every third of its length (at least every hour) while the command runs. A tick is skipped while a
  * renewal is still in flight, and a warning is logged once when the last successful renewal is
  * older than the lease, as when a renewal neither succeeds nor fails.
  */
@@ -247,43 +259,40 @@ function startHeartbeat(context: RunContext, token: string, reservedAtMs: number
   let inFlight = false;
   let lastRenewedMs = reservedAtMs;
   let lapseWarned = false;
-  const timer = setInterval(
-    () => {
-      const nowMs = Date.now();
-      if (!lapseWarned && !lost && nowMs - lastRenewedMs > leaseMs) {
-        lapseWarned = true;
-        logger.warn(
-          `lease of job ${settings.id} may have lapsed: last renewed ${Math.round((nowMs - lastRenewedMs) / 1000)} s ago; the command keeps running`,
-        );
-      }
-      if (inFlight) return;
-      inFlight = true;
-      store
-        .extendLease(settings.id, token, nowMs + leaseMs)
-        .then((held) => {
-          if (!held && !lost) {
-            lost = true;
-            logger.warn(`lease of job ${settings.id} was taken by another contender; the command keeps running`);
-          }
-          if (held) {
-            lastRenewedMs = nowMs;
-            lapseWarned = false;
-          }
-        })
-        .then(() => {
-          if (failures > 0) logger.info(`renewed the lease of job ${settings.id} after ${failures} failed attempts`);
-          failures = 0;
-        })
-        .catch((error) => {
-          // One warning per streak of failures, so that a store that stays down does not flood the log.
-          if (failures++ === 0) logger.warn(`could not renew the lease of job ${settings.id}: ${messageOf(error)}`);
-        })
-        .finally(() => {
-          inFlight = false;
-        });
-    },
-    Math.max(1000, Math.floor(leaseMs / 3)),
-  );
+  const timer = setInterval(() => {
+    const nowMs = Date.now();
+    if (!lapseWarned && !lost && nowMs - lastRenewedMs > leaseMs) {
+      lapseWarned = true;
+      logger.warn(
+        `lease of job ${settings.id} may have lapsed: last renewed ${Math.round((nowMs - lastRenewedMs) / 1000)} s ago; the command keeps running`,
+      );
+    }
+    if (inFlight) return;
+    inFlight = true;
+    store
+      .extendLease(settings.id, token, nowMs + leaseMs)
+      .then((held) => {
+        if (!held && !lost) {
+          lost = true;
+          logger.warn(`lease of job ${settings.id} was taken by another contender; the command keeps running`);
+        }
+        if (held) {
+          lastRenewedMs = nowMs;
+          lapseWarned = false;
+        }
+      })
+      .then(() => {
+        if (failures > 0) logger.info(`renewed the lease of job ${settings.id} after ${failures} failed attempts`);
+        failures = 0;
+      })
+      .catch((error) => {
+        // One warning per streak of failures, so that a store that stays down does not flood the log.
+        if (failures++ === 0) logger.warn(`could not renew the lease of job ${settings.id}: ${messageOf(error)}`);
+      })
+      .finally(() => {
+        inFlight = false;
+      });
+  }, renewalIntervalMs(leaseMs));
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

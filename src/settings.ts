@@ -34,7 +34,7 @@ export interface RunSettings {
   node: string;
   store: StoreSettings;
   command: Command;
-  /** Seconds a lease lasts without a heartbeat; the holder renews it every third of that. */
+  /** Seconds a lease lasts without a heartbeat; the holder renews it every third of that, at least every hour. */
   leaseSeconds: number;
   /** When true, a run that outlasts its range does not block the next one. */
   allowOverlap: boolean;

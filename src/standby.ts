@@ -1,7 +1,8 @@
 import { messageOf } from "./errors.js";
 import type { Claim, ReserveContext, RunResult } from "./runner.js";
-import { describeHolder } from "./runner.js";
+import { describeHolder, renewalIntervalMs } from "./runner.js";
 import { formatUtc, type Head, type RunRecord } from "./store/types.js";
+import { sleep } from "./longTimer.js";
 import { randomToken } from "./token.js";
 
 type Skip = Extract<RunResult, { executed: false }>;
@@ -11,14 +12,14 @@ type Skip = Extract<RunResult, { executed: false }>;
  * The holder counts as dead when its head is still running with its token and its lease lapsed.
  * Then this standby sends the conditional takeover write and returns a won claim if it wins.
  * Returns a skip when the holder's run finished in any state, or when the bound passed. Only
- * standbys poll the store: one consistent read of the head every third of the lease (at least
- * 1 s), with jitter.
+ * standbys poll the store: one consistent read of the head as often as the holder renews its
+ * lease (renewalIntervalMs), with jitter.
  */
 export async function standBy(context: ReserveContext, lost: Skip, command?: string): Promise<Claim> {
   const { settings, store, logger } = context;
   const maxMs = (settings.standby?.maxSeconds ?? settings.rangeSeconds) * 1000;
   const leaseMs = settings.leaseSeconds * 1000;
-  const pollMs = Math.max(1000, Math.floor(leaseMs / 3));
+  const pollMs = renewalIntervalMs(leaseMs);
   const deadline = performance.now() + maxMs;
   logger.info(`job ${settings.id} is held: ${describeHolder(lost.holder)}; standing by for up to ${maxMs / 1000} s`);
   if (maxMs <= leaseMs) {
@@ -82,7 +83,7 @@ export async function standBy(context: ReserveContext, lost: Skip, command?: str
     // Wake soon after the lease ends when that comes before the next poll.
     const untilLapseMs = watched ? Math.max(0, watched.leaseUntilMs - Date.now()) + 100 : Infinity;
     const jitteredMs = pollMs * (0.8 + Math.random() * 0.4);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(remainingMs, jitteredMs, untilLapseMs)));
+    await sleep(Math.min(remainingMs, jitteredMs, untilLapseMs));
   }
 }
 

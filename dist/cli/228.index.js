@@ -13,6 +13,8 @@ export const modules = {
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _longTimer_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8740);
+
 
 
 /** Exit status of a command stopped by --timeout, as GNU timeout(1) uses. */
@@ -102,7 +104,7 @@ function runJob(options) {
         for (const signal of forwardedSignals)
             process.on(signal, onSignal);
         if (options.timeoutMs !== undefined) {
-            timeoutTimer = setTimeout(() => {
+            timeoutTimer = (0,_longTimer_js__WEBPACK_IMPORTED_MODULE_2__/* .setLongTimeout */ .ER)(() => {
                 logger.warn(`command timed out after ${options.timeoutMs / 1000} s; sending SIGTERM to its process group`);
                 stop("timed_out", "SIGTERM");
             }, options.timeoutMs);
@@ -112,7 +114,7 @@ function runJob(options) {
                 return;
             settled = true;
             clearTimeout(killTimer);
-            clearTimeout(timeoutTimer);
+            timeoutTimer?.clear();
             for (const signal of forwardedSignals)
                 process.off(signal, onSignal);
             resolve({ ...outcome, durationMs: Math.round(performance.now() - started) });
@@ -157,6 +159,57 @@ function outcomeOf(code, signal, stopReason) {
         return { state: "failed", exitCode: signalExitCode(signal), signal };
     const exitCode = code ?? 1;
     return { state: exitCode === 0 ? "succeeded" : "failed", exitCode };
+}
+
+
+/***/ }),
+
+/***/ 8740:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   ER: () => (/* binding */ setLongTimeout),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony export maxTimerDelayMs */
+/**
+ * Maximum delay that Node's setTimeout and setInterval accept: 2^31 - 1 ms (about 24.8 days).
+ * Node replaces a longer delay by 1 ms and prints a TimeoutOverflowWarning.
+ */
+const maxTimerDelayMs = 2 ** 31 - 1;
+/**
+ * Calls `callback` once after `delayMs`, which may exceed maxTimerDelayMs: a longer delay is
+ * waited in steps of at most that length, re-arming a fresh setTimeout after each step. With
+ * `unref`, the timer does not keep the process alive.
+ */
+function setLongTimeout(callback, delayMs, options = {}) {
+    const dueMs = performance.now() + Math.max(0, delayMs);
+    let timer;
+    let cleared = false;
+    const arm = () => {
+        const remainingMs = dueMs - performance.now();
+        timer = setTimeout(() => {
+            if (cleared)
+                return;
+            if (performance.now() < dueMs)
+                arm();
+            else
+                callback();
+        }, Math.max(0, Math.min(remainingMs, maxTimerDelayMs)));
+        if (options.unref)
+            timer.unref();
+    };
+    arm();
+    return {
+        clear: () => {
+            cleared = true;
+            clearTimeout(timer);
+        },
+    };
+}
+/** Resolves after `delayMs`, which may exceed maxTimerDelayMs. */
+function sleep(delayMs) {
+    return new Promise((resolve) => setLongTimeout(resolve, delayMs));
 }
 
 

@@ -7865,10 +7865,11 @@ function messageOf(error) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   sG: () => (/* binding */ describeHolder),
+  GH: () => (/* binding */ renewalIntervalMs),
   $X: () => (/* binding */ reserveAndRun)
 });
 
-// UNUSED EXPORTS: claimJob, describeCommand, reserveOnly
+// UNUSED EXPORTS: claimJob, describeCommand, maxRenewalIntervalMs, reserveOnly
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
@@ -8076,7 +8077,17 @@ async function reserveAndRun(context) {
     };
 }
 /**
- * Renews the lease every third of its length while the command runs. A tick is skipped while a
+ * Maximum time between two lease renewals. A lease longer than three times this is still
+ * renewed at this interval, which also keeps the interval below setInterval's limit of
+ * 2^31 - 1 ms, because Node fires a longer interval every millisecond.
+ */
+const maxRenewalIntervalMs = 3600 * 1000;
+/** Time between two lease renewals: a third of the lease, from 1 s to maxRenewalIntervalMs. */
+function renewalIntervalMs(leaseMs) {
+    return Math.min(maxRenewalIntervalMs, Math.max(1000, Math.floor(leaseMs / 3)));
+}
+/**
+ * Renews the lease every third of its length (at least every hour) while the command runs. A tick is skipped while a
  * renewal is still in flight, and a warning is logged once when the last successful renewal is
  * older than the lease, as when a renewal neither succeeds nor fails.
  */
@@ -8122,7 +8133,7 @@ function startHeartbeat(context, token, reservedAtMs) {
             .finally(() => {
             inFlight = false;
         });
-    }, Math.max(1000, Math.floor(leaseMs / 3)));
+    }, renewalIntervalMs(leaseMs));
     timer.unref();
     return { stop: () => clearInterval(timer) };
 }
@@ -8713,6 +8724,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
@@ -11859,12 +11877,13 @@ var runner = __nccwpck_require__(8447);
 ;// CONCATENATED MODULE: ./src/store/open.ts
 /**
  * Opens the configured store. Each store's module is imported only when used, so that the
- * embedded store and `--help` never load the AWS SDK.
+ * embedded store and `--help` never load the AWS SDK. With `readOnly`, the embedded store's
+ * file is opened read-only and must exist; DynamoDB ignores it.
  */
-async function openStore(settings, logger) {
+async function openStore(settings, logger, options = {}) {
     if (settings.kind === "sqlite") {
-        const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 667).then(__nccwpck_require__.bind(__nccwpck_require__, 3667));
-        return SqliteStore.open(settings.path);
+        const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 883).then(__nccwpck_require__.bind(__nccwpck_require__, 8883));
+        return SqliteStore.open(settings.path, options);
     }
     const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(305), __nccwpck_require__.e(566)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2566));
     return new DynamoStore({ ...settings, logger });
@@ -12269,6 +12288,8 @@ function formatOptions(specs) {
 
 
 
+/** Subcommands that only read the store, so that they work on an embedded store the user cannot write. */
+const readOnlySubcommands = new Set(["history", "status", "check"]);
 /** Exit status of a subcommand whose result is negative: the job is held, or a check failed. */
 const exitNo = 1;
 /** The store could not be read or written: exit status 75. */
@@ -12312,7 +12333,8 @@ async function runSubcommand(command, argv) {
                 if (storeSettings.kind === "sqlite" && command.name !== "init" && !(0,external_node_fs_.existsSync)(storeSettings.path)) {
                     throw new errors/* RunjopError */.tJ(`embedded store ${storeSettings.path} not found: no job has run with it; check --store-path, or create it with 'runjop init'`, errors/* ExitCode */.yU.couldNotReserve);
                 }
-                store ??= guardStore(await openStore(storeSettings, logger), storeSettings);
+                const readOnly = readOnlySubcommands.has(command.name);
+                store ??= guardStore(await openStore(storeSettings, logger, { readOnly }), storeSettings);
                 return store;
             },
         };
@@ -12455,7 +12477,7 @@ Exit status:
   0   healthy; with --format openmetrics, the metrics were printed
   1   not healthy: nobody ran, the latest run failed, the latest success is too
       old, a run is stuck, or the latest run starts in the future
-  64  invalid options
+  64  invalid options, or a --store-path file that is not a usable runjop store
   75  the store could not be read
 `,
     options: [
@@ -12656,7 +12678,7 @@ uploaded. Without --id, lists every job in the store with its latest run.
 
 Exit status:
   0   the runs or jobs were listed (none, when the store has none)
-  64  invalid options
+  64  invalid options, or a --store-path file that is not a usable runjop store
   75  the store could not be read
 `,
     options: [
@@ -12851,7 +12873,7 @@ runjop calls:
 
 Exit status:
   0   the store is ready and the policy was printed
-  64  invalid options
+  64  invalid options, or a --store-path file that is not a usable runjop store
   75  the store could not be created or set up; the policy is still printed when the
       store could be reached
 `,
@@ -12962,7 +12984,7 @@ lease any more, and it still records the run's outcome when the command ends.
 Exit status:
   0   the reservation was released, or the latest run had already ended
   1   the job was not found, or its lease is live and --force was not given
-  64  invalid options
+  64  invalid options, or a --store-path file that is not a usable runjop store
   75  the store could not be read or written
 `,
     options: [
@@ -13042,7 +13064,7 @@ Give the --range that the job's contenders use.
 Exit status:
   0   the job is free: a contender starting now would run it
   1   the job is held
-  64  invalid options
+  64  invalid options, or a --store-path file that is not a usable runjop store
   75  the store could not be read
 `,
     options: [

@@ -2,6 +2,57 @@ export const id = 326;
 export const ids = [326];
 export const modules = {
 
+/***/ 8740:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   ER: () => (/* binding */ setLongTimeout),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony export maxTimerDelayMs */
+/**
+ * Maximum delay that Node's setTimeout and setInterval accept: 2^31 - 1 ms (about 24.8 days).
+ * Node replaces a longer delay by 1 ms and prints a TimeoutOverflowWarning.
+ */
+const maxTimerDelayMs = 2 ** 31 - 1;
+/**
+ * Calls `callback` once after `delayMs`, which may exceed maxTimerDelayMs: a longer delay is
+ * waited in steps of at most that length, re-arming a fresh setTimeout after each step. With
+ * `unref`, the timer does not keep the process alive.
+ */
+function setLongTimeout(callback, delayMs, options = {}) {
+    const dueMs = performance.now() + Math.max(0, delayMs);
+    let timer;
+    let cleared = false;
+    const arm = () => {
+        const remainingMs = dueMs - performance.now();
+        timer = setTimeout(() => {
+            if (cleared)
+                return;
+            if (performance.now() < dueMs)
+                arm();
+            else
+                callback();
+        }, Math.max(0, Math.min(remainingMs, maxTimerDelayMs)));
+        if (options.unref)
+            timer.unref();
+    };
+    arm();
+    return {
+        clear: () => {
+            cleared = true;
+            clearTimeout(timer);
+        },
+    };
+}
+/** Resolves after `delayMs`, which may exceed maxTimerDelayMs. */
+function sleep(delayMs) {
+    return new Promise((resolve) => setLongTimeout(resolve, delayMs));
+}
+
+
+/***/ }),
+
 /***/ 8326:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -10,8 +61,10 @@ export const modules = {
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8447);
-/* harmony import */ var _store_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7940);
+/* harmony import */ var _store_types_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7940);
+/* harmony import */ var _longTimer_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8740);
 /* harmony import */ var _token_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4606);
+
 
 
 
@@ -21,14 +74,14 @@ export const modules = {
  * The holder counts as dead when its head is still running with its token and its lease lapsed.
  * Then this standby sends the conditional takeover write and returns a won claim if it wins.
  * Returns a skip when the holder's run finished in any state, or when the bound passed. Only
- * standbys poll the store: one consistent read of the head every third of the lease (at least
- * 1 s), with jitter.
+ * standbys poll the store: one consistent read of the head as often as the holder renews its
+ * lease (renewalIntervalMs), with jitter.
  */
 async function standBy(context, lost, command) {
     const { settings, store, logger } = context;
     const maxMs = (settings.standby?.maxSeconds ?? settings.rangeSeconds) * 1000;
     const leaseMs = settings.leaseSeconds * 1000;
-    const pollMs = Math.max(1000, Math.floor(leaseMs / 3));
+    const pollMs = (0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .renewalIntervalMs */ .GH)(leaseMs);
     const deadline = performance.now() + maxMs;
     logger.info(`job ${settings.id} is held: ${(0,_runner_js__WEBPACK_IMPORTED_MODULE_1__/* .describeHolder */ .sG)(lost.holder)}; standing by for up to ${maxMs / 1000} s`);
     if (maxMs <= leaseMs) {
@@ -74,7 +127,7 @@ async function standBy(context, lost, command) {
         // Wake soon after the lease ends when that comes before the next poll.
         const untilLapseMs = watched ? Math.max(0, watched.leaseUntilMs - Date.now()) + 100 : Infinity;
         const jitteredMs = pollMs * (0.8 + Math.random() * 0.4);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(remainingMs, jitteredMs, untilLapseMs)));
+        await (0,_longTimer_js__WEBPACK_IMPORTED_MODULE_3__/* .sleep */ .yy)(Math.min(remainingMs, jitteredMs, untilLapseMs));
     }
 }
 /** Sends the takeover write. Returns the won claim, or undefined when another standby won or the holder renewed. */
@@ -107,7 +160,7 @@ async function tryTakeOver(context, holder, nowMs, command) {
         jobId: settings.id,
         counter: reservation.counter,
         node: settings.node,
-        time: (0,_store_types_js__WEBPACK_IMPORTED_MODULE_3__/* .formatUtc */ .a)(nowMs),
+        time: (0,_store_types_js__WEBPACK_IMPORTED_MODULE_4__/* .formatUtc */ .a)(nowMs),
         startMs: nowMs,
         token,
         state: "running",

@@ -36234,11 +36234,12 @@ function messageOf(error) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   sG: () => (/* binding */ describeHolder),
+  GH: () => (/* binding */ renewalIntervalMs),
   $X: () => (/* binding */ reserveAndRun),
   Lp: () => (/* binding */ reserveOnly)
 });
 
-// UNUSED EXPORTS: claimJob, describeCommand
+// UNUSED EXPORTS: claimJob, describeCommand, maxRenewalIntervalMs
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
@@ -36446,7 +36447,17 @@ async function reserveAndRun(context) {
     };
 }
 /**
- * Renews the lease every third of its length while the command runs. A tick is skipped while a
+ * Maximum time between two lease renewals. A lease longer than three times this is still
+ * renewed at this interval, which also keeps the interval below setInterval's limit of
+ * 2^31 - 1 ms, because Node fires a longer interval every millisecond.
+ */
+const maxRenewalIntervalMs = 3600 * 1000;
+/** Time between two lease renewals: a third of the lease, from 1 s to maxRenewalIntervalMs. */
+function renewalIntervalMs(leaseMs) {
+    return Math.min(maxRenewalIntervalMs, Math.max(1000, Math.floor(leaseMs / 3)));
+}
+/**
+ * Renews the lease every third of its length (at least every hour) while the command runs. A tick is skipped while a
  * renewal is still in flight, and a warning is logged once when the last successful renewal is
  * older than the lease, as when a renewal neither succeeds nor fails.
  */
@@ -36492,7 +36503,7 @@ function startHeartbeat(context, token, reservedAtMs) {
             .finally(() => {
             inFlight = false;
         });
-    }, Math.max(1000, Math.floor(leaseMs / 3)));
+    }, renewalIntervalMs(leaseMs));
     timer.unref();
     return { stop: () => clearInterval(timer) };
 }
@@ -43060,12 +43071,13 @@ var runner = __nccwpck_require__(8447);
 ;// CONCATENATED MODULE: ./src/store/open.ts
 /**
  * Opens the configured store. Each store's module is imported only when used, so that the
- * embedded store and `--help` never load the AWS SDK.
+ * embedded store and `--help` never load the AWS SDK. With `readOnly`, the embedded store's
+ * file is opened read-only and must exist; DynamoDB ignores it.
  */
-async function open_openStore(settings, logger) {
+async function open_openStore(settings, logger, options = {}) {
     if (settings.kind === "sqlite") {
-        const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 667).then(__nccwpck_require__.bind(__nccwpck_require__, 3667));
-        return SqliteStore.open(settings.path);
+        const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 883).then(__nccwpck_require__.bind(__nccwpck_require__, 8883));
+        return SqliteStore.open(settings.path, options);
     }
     const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(305), __nccwpck_require__.e(214)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9214));
     return new DynamoStore({ ...settings, logger });

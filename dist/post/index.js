@@ -42668,12 +42668,13 @@ var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/store/open.ts
 /**
  * Opens the configured store. Each store's module is imported only when used, so that the
- * embedded store and `--help` never load the AWS SDK.
+ * embedded store and `--help` never load the AWS SDK. With `readOnly`, the embedded store's
+ * file is opened read-only and must exist; DynamoDB ignores it.
  */
-async function openStore(settings, logger) {
+async function openStore(settings, logger, options = {}) {
     if (settings.kind === "sqlite") {
-        const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 356).then(__nccwpck_require__.bind(__nccwpck_require__, 9356));
-        return SqliteStore.open(settings.path);
+        const { SqliteStore } = await __nccwpck_require__.e(/* import() */ 561).then(__nccwpck_require__.bind(__nccwpck_require__, 4561));
+        return SqliteStore.open(settings.path, options);
     }
     const { DynamoStore } = await Promise.all(/* import() */[__nccwpck_require__.e(919), __nccwpck_require__.e(214)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9214));
     return new DynamoStore({ ...settings, logger });

@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import { messageOf, UsageError } from "../errors.js";
+import { pathToFileURL } from "node:url";
+import { messageOf, ReserveError, UsageError } from "../errors.js";
 import { makeFolders } from "../folders.js";
+import { describeSqliteError, isSqliteError, openFailure, readOnlyDirectory } from "./sqlite-errors.js";
 import { canTakeOver, isReservable } from "./rules.js";
 import { deleteExpiredRuns, releaseHead } from "./sqlite-admin.js";
 import type {
@@ -63,6 +65,15 @@ const addedColumns: Array<[table: string, column: string, type: string]> = [
   ["runs", "log_error", "TEXT"],
 ];
 
+/**
+ * Columns that every runjop store file has had since the first release. A file whose tables lack
+ * one was written by another program.
+ */
+const requiredColumns: Array<[table: string, columns: string[]]> = [
+  ["heads", ["job_id", "counter", "node", "token", "start_ms", "lease_until_ms", "state"]],
+  ["runs", ["job_id", "counter", "node", "time", "start_ms", "token", "state", "exit_code", "duration_ms", "command"]],
+];
+
 /** Milliseconds a writer waits for another process's transaction before failing. */
 const busyTimeoutMs = 15000;
 
@@ -86,35 +97,45 @@ export class SqliteStore implements Store {
     this.description = `embedded store ${path}`;
   }
 
-  static async open(path: string): Promise<SqliteStore> {
+  /**
+   * Opens the store file, creating it and its tables unless `readOnly`. A read-only store serves
+   * the subcommands that only read, so that they work on a file the user cannot write.
+   */
+  static async open(path: string, options: { readOnly?: boolean } = {}): Promise<SqliteStore> {
+    const readOnly = options.readOnly ?? false;
     const { DatabaseSync } = await import("node:sqlite");
-    try {
-      makeFolders(dirname(path));
-    } catch (error) {
-      throw new UsageError(
-        `cannot create the folder of the embedded store ${path}: ${messageOf(error)}; pass --store-path with a writable file`,
-        { cause: error },
-      );
+    if (!readOnly) {
+      try {
+        makeFolders(dirname(path));
+      } catch (error) {
+        throw new UsageError(
+          `cannot create the folder of the embedded store ${path}: ${messageOf(error)}; pass --store-path with a writable file`,
+          { cause: error },
+        );
+      }
     }
-    let db: DatabaseSync;
+    let db: DatabaseSync | undefined;
     const existed = existsSync(path);
     try {
-      db = new DatabaseSync(path);
-      db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
-      db.exec("PRAGMA journal_mode = WAL");
-      db.exec(schema);
-      addMissingColumns(db);
+      if (readOnly) {
+        db = openReadOnly(DatabaseSync, path);
+      } else {
+        db = new DatabaseSync(path);
+        db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+        db.exec("PRAGMA journal_mode = WAL");
+        db.exec(schema);
+      }
+      checkSchema(db, path);
+      if (!readOnly) addMissingColumns(db);
     } catch (error) {
-      throw new UsageError(
-        `cannot open the embedded store ${path}: ${messageOf(error)}; pass --store-path with a readable, writable SQLite file`,
-        { cause: error },
-      );
+      if (db?.isOpen) db.close();
+      throw openFailure(error, path, readOnly, busyTimeoutMs) ?? error;
     }
     return new SqliteStore(db, path, existed);
   }
 
   async reserve(request: ReserveRequest): Promise<Reservation> {
-    return this.transaction(() => {
+    return this.transaction(`reserve job ${request.jobId} in`, () => {
       const head = this.readHeadSync(request.jobId);
       if (head && !isReservable(head, request)) return { won: false, holder: head, attempts: 1 };
       const counter = (head?.counter ?? 0) + 1;
@@ -145,7 +166,7 @@ export class SqliteStore implements Store {
   }
 
   async takeOver(request: TakeoverRequest): Promise<Reservation> {
-    return this.transaction(() => {
+    return this.transaction(`take over job ${request.jobId} in`, () => {
       const head = this.readHeadSync(request.jobId);
       if (!head || !canTakeOver(head, request)) return { won: false, holder: head, attempts: 1 };
       const counter = head.counter + 1;
@@ -168,7 +189,7 @@ export class SqliteStore implements Store {
   }
 
   async recordStart(run: RunRecord, abandoned?: Head): Promise<void> {
-    this.transaction(() => {
+    this.transaction("write to", () => {
       this.db
         .prepare(
           `INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command, expires_at, forced, occurrence_ms)
@@ -199,14 +220,18 @@ export class SqliteStore implements Store {
   }
 
   async extendLease(jobId: string, token: string, leaseUntilMs: number): Promise<boolean> {
-    const result = this.db
-      .prepare(`UPDATE heads SET lease_until_ms = $lease WHERE job_id = $job AND token = $token AND state = 'running'`)
-      .run({ $job: jobId, $token: token, $lease: leaseUntilMs });
+    const result = this.guard("write to", () =>
+      this.db
+        .prepare(
+          `UPDATE heads SET lease_until_ms = $lease WHERE job_id = $job AND token = $token AND state = 'running'`,
+        )
+        .run({ $job: jobId, $token: token, $lease: leaseUntilMs }),
+    );
     return Number(result.changes) === 1;
   }
 
   async recordOutcome(run: RunRecord, outcome: Outcome): Promise<void> {
-    this.transaction(() => {
+    this.transaction("write to", () => {
       this.db
         .prepare(
           `UPDATE runs SET state = $state, exit_code = $exit, duration_ms = $duration, signal = $signal,
@@ -231,23 +256,33 @@ export class SqliteStore implements Store {
   }
 
   async readHead(jobId: string): Promise<Head | undefined> {
-    return this.readHeadSync(jobId);
+    return this.guard("read", () => this.readHeadSync(jobId));
   }
 
   async listRuns(jobId: string, limit: number): Promise<RunRecord[]> {
-    const rows = this.db
-      .prepare(`SELECT * FROM runs WHERE job_id = $job ORDER BY counter DESC LIMIT $limit`)
-      .all({ $job: jobId, $limit: limit }) as Row[];
+    const rows = this.guard(
+      "read",
+      () =>
+        this.db
+          .prepare(`SELECT * FROM runs WHERE job_id = $job ORDER BY counter DESC LIMIT $limit`)
+          .all({ $job: jobId, $limit: limit }) as Row[],
+    );
     return rows.map(runFromRow);
   }
 
   async listJobs(): Promise<Head[]> {
-    const rows = this.db.prepare(`SELECT job_id FROM heads ORDER BY job_id`).all() as Row[];
-    return rows.map((row) => this.readHeadSync(String(row.job_id))).filter((head): head is Head => head !== undefined);
+    return this.guard("read", () => {
+      const rows = this.db.prepare(`SELECT job_id FROM heads ORDER BY job_id`).all() as Row[];
+      return rows
+        .map((row) => this.readHeadSync(String(row.job_id)))
+        .filter((head): head is Head => head !== undefined);
+    });
   }
 
   async release(request: ReleaseRequest): Promise<ReleaseResult> {
-    return this.transaction(() => releaseHead(this.db, this.readHeadSync(request.jobId), request));
+    return this.transaction(`release job ${request.jobId} in`, () =>
+      releaseHead(this.db, this.readHeadSync(request.jobId), request),
+    );
   }
 
   async initialize(): Promise<InitResult> {
@@ -269,22 +304,102 @@ export class SqliteStore implements Store {
       startMs: Number(row.start_ms),
       leaseUntilMs: Number(row.lease_until_ms),
       state: String(row.state) as RunState,
-      occurrenceMs: row.occurrence_ms === null ? undefined : Number(row.occurrence_ms),
-      retry: row.retry_key === null ? undefined : { key: String(row.retry_key), attempt: Number(row.retry_attempt) },
+      // A store file of an older release, opened read-only, may lack the later columns.
+      occurrenceMs: row.occurrence_ms == null ? undefined : Number(row.occurrence_ms),
+      retry: row.retry_key == null ? undefined : { key: String(row.retry_key), attempt: Number(row.retry_attempt) },
     };
   }
 
-  /** Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back when it throws. */
-  private transaction<T>(body: () => T): T {
-    this.db.exec("BEGIN IMMEDIATE");
+  /**
+   * Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back when it throws. SQLite failures
+   * become a ReserveError (exit status 75) that names `action`, the file and the cause.
+   */
+  private transaction<T>(action: string, body: () => T): T {
+    return this.guard(action, () => {
+      this.db.exec("BEGIN IMMEDIATE");
+      try {
+        const result = body();
+        this.db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        rollBack(this.db);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Runs `body`, turning an SQLite failure into a ReserveError that names the file and the cause.
+   * `action` is the verb that precedes "the embedded store" in the message, such as "read".
+   */
+  private guard<T>(action: string, body: () => T): T {
     try {
-      const result = body();
-      this.db.exec("COMMIT");
-      return result;
+      return body();
     } catch (error) {
-      this.db.exec("ROLLBACK");
+      if (!isSqliteError(error)) throw error;
+      throw new ReserveError(
+        `could not ${action} the embedded store ${this.path}: ${describeSqliteError(error, busyTimeoutMs)}`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+/**
+ * Rolls back the open transaction, if any. SQLite itself rolls back after some errors (such as
+ * SQLITE_FULL, SQLITE_IOERR and SQLITE_BUSY), and a ROLLBACK then fails with "no transaction is
+ * active", which would hide the error that the caller is about to rethrow.
+ */
+function rollBack(db: DatabaseSync): void {
+  if (!db.isTransaction) return;
+  try {
+    db.exec("ROLLBACK");
+  } catch {
+    // The caller rethrows the error that caused the rollback, which matters more.
+  }
+}
+
+/**
+ * Opens the file read-only. When its folder is read-only too and no writer has the file open,
+ * SQLite cannot create the -wal and -shm files that a WAL database needs, so the file is then
+ * opened as immutable, which reads the database file alone.
+ */
+function openReadOnly(DatabaseSync: typeof import("node:sqlite").DatabaseSync, path: string): DatabaseSync {
+  const open = (location: string) => {
+    const db = new DatabaseSync(location, { readOnly: true });
+    try {
+      db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+      db.prepare("SELECT count(*) FROM sqlite_schema").get();
+    } catch (error) {
+      db.close();
       throw error;
     }
+    return db;
+  };
+  try {
+    return open(path);
+  } catch (error) {
+    if (!isSqliteError(error) || error.errcode !== readOnlyDirectory) throw error;
+    // NOTE: an immutable connection does not see a writer that opens the file later, so a read
+    // that overlaps another process's write may fail or show the runs as they were when it began.
+    return open(`${pathToFileURL(path).href}?immutable=1`);
+  }
+}
+
+/**
+ * Rejects a file whose `heads` or `runs` table lacks a column of runjop's schema, because
+ * another program wrote it. That is a setup error (exit status 64): the fix is another
+ * --store-path, and trying again would fail the same way.
+ */
+function checkSchema(db: DatabaseSync, path: string): void {
+  for (const [table, columns] of requiredColumns) {
+    const present = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as Row[]).map((row) => String(row.name)));
+    const missing = present.size === 0 ? "" : columns.find((column) => !present.has(column));
+    if (missing === undefined) continue;
+    const problem = missing === "" ? `it has no table ${table}` : `its table ${table} has no column ${missing}`;
+    throw new UsageError(
+      `${path} is not a runjop embedded store: ${problem}; pass --store-path with another file, or move this one away`,
+    );
   }
 }
 
@@ -327,7 +442,7 @@ function addMissingColumns(db: DatabaseSync): void {
     for (const [table, column, type] of missing()) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
     db.exec("COMMIT");
   } catch (error) {
-    db.exec("ROLLBACK");
+    rollBack(db);
     throw error;
   }
 }

@@ -42,7 +42,7 @@ Exit status:
   0   healthy; with --format openmetrics, the metrics were printed
   1   not healthy: nobody ran, the latest run failed, the latest success is too
       old, a run is stuck, or the latest run starts in the future
-  64  invalid options
+  64  invalid options, or a --store-path file that is not a usable runjop store
   75  the store could not be read
 `,
   options: [

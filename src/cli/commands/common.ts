@@ -14,6 +14,9 @@ import {
   type ParsedValues,
 } from "../options.js";
 
+/** Subcommands that only read the store, so that they work on an embedded store the user cannot write. */
+const readOnlySubcommands = new Set(["history", "status", "check"]);
+
 /** Exit status of a subcommand whose result is negative: the job is held, or a check failed. */
 export const exitNo = 1;
 
@@ -87,7 +90,8 @@ export async function runSubcommand(command: Subcommand, argv: string[]): Promis
             ExitCode.couldNotReserve,
           );
         }
-        store ??= guardStore(await openStore(storeSettings, logger), storeSettings);
+        const readOnly = readOnlySubcommands.has(command.name);
+        store ??= guardStore(await openStore(storeSettings, logger, { readOnly }), storeSettings);
         return store;
       },
     };

@@ -19,7 +19,7 @@ uploaded. Without --id, lists every job in the store with its latest run.
 
 Exit status:
   0   the runs or jobs were listed (none, when the store has none)
-  64  invalid options
+  64  invalid options, or a --store-path file that is not a usable runjop store
   75  the store could not be read
 `,
   options: [

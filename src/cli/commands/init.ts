@@ -33,7 +33,7 @@ runjop calls:
 
 Exit status:
   0   the store is ready and the policy was printed
-  64  invalid options
+  64  invalid options, or a --store-path file that is not a usable runjop store
   75  the store could not be created or set up; the policy is still printed when the
       store could be reached
 `,

@@ -20,7 +20,7 @@ lease any more, and it still records the run's outcome when the command ends.
 Exit status:
   0   the reservation was released, or the latest run had already ended
   1   the job was not found, or its lease is live and --force was not given
-  64  invalid options
+  64  invalid options, or a --store-path file that is not a usable runjop store
   75  the store could not be read or written
 `,
   options: [

@@ -19,7 +19,7 @@ Give the --range that the job's contenders use.
 Exit status:
   0   the job is free: a contender starting now would run it
   1   the job is held
-  64  invalid options
+  64  invalid options, or a --store-path file that is not a usable runjop store
   75  the store could not be read
 `,
   options: [

@@ -1,5 +1,5 @@
-export const id = 667;
-export const ids = [667];
+export const id = 883;
+export const ids = [883];
 export const modules = {
 
 /***/ 8146:
@@ -109,7 +109,7 @@ function canTakeOver(head, request) {
 
 /***/ }),
 
-/***/ 3667:
+/***/ 8883:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -122,10 +122,64 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __webpack_require__(3136);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/folders.ts
 var folders = __webpack_require__(8146);
+;// CONCATENATED MODULE: ./src/store/sqlite-errors.ts
+
+/** SQLite primary result codes, as sqlite3.h defines them. */
+const resultCode = {
+    perm: 3,
+    busy: 5,
+    locked: 6,
+    readOnly: 8,
+    cantOpen: 14,
+    auth: 23,
+    notADatabase: 26,
+};
+/** Extended result code SQLITE_READONLY_DIRECTORY: a read-only folder keeps SQLite from creating the -wal and -shm files. */
+const readOnlyDirectory = 1544;
+function isSqliteError(error) {
+    return error instanceof Error && error.code === "ERR_SQLITE_ERROR";
+}
+/** Describes an SQLite failure in one line, adding what a busy or locked database waited for. */
+function describeSqliteError(error, busyTimeoutMs) {
+    if (!isSqliteError(error))
+        return error instanceof Error ? error.message : String(error);
+    const primary = error.errcode & 0xff;
+    if (primary === resultCode.busy || primary === resultCode.locked) {
+        return `${error.message} (another process held its lock for more than ${busyTimeoutMs / 1000} s)`;
+    }
+    return error.message;
+}
+/**
+ * Maps an error from opening the store file to runjop's exit status. A file that cannot be a
+ * store here (not a database, no permission, not writable for a run) is a setup error, exit
+ * 64, because only another --store-path or other permissions fix it. A store that failed now
+ * (locked, disk full, I/O error, or any other SQLite error) exits 75, as an unreachable
+ * DynamoDB table does.
+ */
+function openFailure(error, path, readOnly, busyTimeoutMs) {
+    if (!isSqliteError(error))
+        return undefined;
+    const cause = describeSqliteError(error, busyTimeoutMs);
+    const primary = error.errcode & 0xff;
+    const setup = [resultCode.perm, resultCode.cantOpen, resultCode.auth, resultCode.notADatabase];
+    // A read-only subcommand writes nothing, so its READONLY errors come from a store that could not be read now.
+    if (!readOnly)
+        setup.push(resultCode.readOnly);
+    if (setup.includes(primary)) {
+        const requirement = readOnly ? "a readable SQLite file" : "a readable, writable SQLite file";
+        return new errors/* UsageError */.eb(`cannot open the embedded store ${path}: ${cause}; pass --store-path with ${requirement}`, {
+            cause: error,
+        });
+    }
+    return new errors/* ReserveError */.JH(`could not open the embedded store ${path}: ${cause}`, { cause: error });
+}
+
 // EXTERNAL MODULE: ./src/store/rules.ts
 var rules = __webpack_require__(1730);
 ;// CONCATENATED MODULE: ./src/store/sqlite-admin.ts
@@ -164,6 +218,8 @@ function releaseHead(db, head, request) {
 }
 
 ;// CONCATENATED MODULE: ./src/store/sqlite.ts
+
+
 
 
 
@@ -212,6 +268,14 @@ const addedColumns = [
     ["runs", "log_url", "TEXT"],
     ["runs", "log_error", "TEXT"],
 ];
+/**
+ * Columns that every runjop store file has had since the first release. A file whose tables lack
+ * one was written by another program.
+ */
+const requiredColumns = [
+    ["heads", ["job_id", "counter", "node", "token", "start_ms", "lease_until_ms", "state"]],
+    ["runs", ["job_id", "counter", "node", "time", "start_ms", "token", "state", "exit_code", "duration_ms", "command"]],
+];
 /** Milliseconds a writer waits for another process's transaction before failing. */
 const busyTimeoutMs = 15000;
 /**
@@ -233,30 +297,46 @@ class SqliteStore {
         this.existed = existed;
         this.description = `embedded store ${path}`;
     }
-    static async open(path) {
+    /**
+     * Opens the store file, creating it and its tables unless `readOnly`. A read-only store serves
+     * the subcommands that only read, so that they work on a file the user cannot write.
+     */
+    static async open(path, options = {}) {
+        const readOnly = options.readOnly ?? false;
         const { DatabaseSync } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 99, 23));
-        try {
-            (0,folders/* makeFolders */.w)((0,external_node_path_.dirname)(path));
-        }
-        catch (error) {
-            throw new errors/* UsageError */.eb(`cannot create the folder of the embedded store ${path}: ${(0,errors/* messageOf */.bD)(error)}; pass --store-path with a writable file`, { cause: error });
+        if (!readOnly) {
+            try {
+                (0,folders/* makeFolders */.w)((0,external_node_path_.dirname)(path));
+            }
+            catch (error) {
+                throw new errors/* UsageError */.eb(`cannot create the folder of the embedded store ${path}: ${(0,errors/* messageOf */.bD)(error)}; pass --store-path with a writable file`, { cause: error });
+            }
         }
         let db;
         const existed = (0,external_node_fs_.existsSync)(path);
         try {
-            db = new DatabaseSync(path);
-            db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
-            db.exec("PRAGMA journal_mode = WAL");
-            db.exec(schema);
-            addMissingColumns(db);
+            if (readOnly) {
+                db = openReadOnly(DatabaseSync, path);
+            }
+            else {
+                db = new DatabaseSync(path);
+                db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+                db.exec("PRAGMA journal_mode = WAL");
+                db.exec(schema);
+            }
+            checkSchema(db, path);
+            if (!readOnly)
+                addMissingColumns(db);
         }
         catch (error) {
-            throw new errors/* UsageError */.eb(`cannot open the embedded store ${path}: ${(0,errors/* messageOf */.bD)(error)}; pass --store-path with a readable, writable SQLite file`, { cause: error });
+            if (db?.isOpen)
+                db.close();
+            throw openFailure(error, path, readOnly, busyTimeoutMs) ?? error;
         }
         return new SqliteStore(db, path, existed);
     }
     async reserve(request) {
-        return this.transaction(() => {
+        return this.transaction(`reserve job ${request.jobId} in`, () => {
             const head = this.readHeadSync(request.jobId);
             if (head && !(0,rules/* isReservable */.eK)(head, request))
                 return { won: false, holder: head, attempts: 1 };
@@ -285,7 +365,7 @@ class SqliteStore {
         });
     }
     async takeOver(request) {
-        return this.transaction(() => {
+        return this.transaction(`take over job ${request.jobId} in`, () => {
             const head = this.readHeadSync(request.jobId);
             if (!head || !(0,rules/* canTakeOver */.ML)(head, request))
                 return { won: false, holder: head, attempts: 1 };
@@ -306,7 +386,7 @@ class SqliteStore {
         });
     }
     async recordStart(run, abandoned) {
-        this.transaction(() => {
+        this.transaction("write to", () => {
             this.db
                 .prepare(`INSERT OR REPLACE INTO runs (job_id, counter, node, time, start_ms, token, state, command, expires_at, forced, occurrence_ms)
            VALUES ($job, $counter, $node, $time, $start, $token, $state, $command, $expires, $forced, $occurrence)`)
@@ -332,13 +412,13 @@ class SqliteStore {
         });
     }
     async extendLease(jobId, token, leaseUntilMs) {
-        const result = this.db
+        const result = this.guard("write to", () => this.db
             .prepare(`UPDATE heads SET lease_until_ms = $lease WHERE job_id = $job AND token = $token AND state = 'running'`)
-            .run({ $job: jobId, $token: token, $lease: leaseUntilMs });
+            .run({ $job: jobId, $token: token, $lease: leaseUntilMs }));
         return Number(result.changes) === 1;
     }
     async recordOutcome(run, outcome) {
-        this.transaction(() => {
+        this.transaction("write to", () => {
             this.db
                 .prepare(`UPDATE runs SET state = $state, exit_code = $exit, duration_ms = $duration, signal = $signal,
              log_url = $logUrl, log_error = $logError
@@ -360,20 +440,24 @@ class SqliteStore {
         });
     }
     async readHead(jobId) {
-        return this.readHeadSync(jobId);
+        return this.guard("read", () => this.readHeadSync(jobId));
     }
     async listRuns(jobId, limit) {
-        const rows = this.db
+        const rows = this.guard("read", () => this.db
             .prepare(`SELECT * FROM runs WHERE job_id = $job ORDER BY counter DESC LIMIT $limit`)
-            .all({ $job: jobId, $limit: limit });
+            .all({ $job: jobId, $limit: limit }));
         return rows.map(runFromRow);
     }
     async listJobs() {
-        const rows = this.db.prepare(`SELECT job_id FROM heads ORDER BY job_id`).all();
-        return rows.map((row) => this.readHeadSync(String(row.job_id))).filter((head) => head !== undefined);
+        return this.guard("read", () => {
+            const rows = this.db.prepare(`SELECT job_id FROM heads ORDER BY job_id`).all();
+            return rows
+                .map((row) => this.readHeadSync(String(row.job_id)))
+                .filter((head) => head !== undefined);
+        });
     }
     async release(request) {
-        return this.transaction(() => releaseHead(this.db, this.readHeadSync(request.jobId), request));
+        return this.transaction(`release job ${request.jobId} in`, () => releaseHead(this.db, this.readHeadSync(request.jobId), request));
     }
     async initialize() {
         return { created: !this.existed };
@@ -394,22 +478,101 @@ class SqliteStore {
             startMs: Number(row.start_ms),
             leaseUntilMs: Number(row.lease_until_ms),
             state: String(row.state),
-            occurrenceMs: row.occurrence_ms === null ? undefined : Number(row.occurrence_ms),
-            retry: row.retry_key === null ? undefined : { key: String(row.retry_key), attempt: Number(row.retry_attempt) },
+            // A store file of an older release, opened read-only, may lack the later columns.
+            occurrenceMs: row.occurrence_ms == null ? undefined : Number(row.occurrence_ms),
+            retry: row.retry_key == null ? undefined : { key: String(row.retry_key), attempt: Number(row.retry_attempt) },
         };
     }
-    /** Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back when it throws. */
-    transaction(body) {
-        this.db.exec("BEGIN IMMEDIATE");
+    /**
+     * Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back when it throws. SQLite failures
+     * become a ReserveError (exit status 75) that names `action`, the file and the cause.
+     */
+    transaction(action, body) {
+        return this.guard(action, () => {
+            this.db.exec("BEGIN IMMEDIATE");
+            try {
+                const result = body();
+                this.db.exec("COMMIT");
+                return result;
+            }
+            catch (error) {
+                rollBack(this.db);
+                throw error;
+            }
+        });
+    }
+    /**
+     * Runs `body`, turning an SQLite failure into a ReserveError that names the file and the cause.
+     * `action` is the verb that precedes "the embedded store" in the message, such as "read".
+     */
+    guard(action, body) {
         try {
-            const result = body();
-            this.db.exec("COMMIT");
-            return result;
+            return body();
         }
         catch (error) {
-            this.db.exec("ROLLBACK");
+            if (!isSqliteError(error))
+                throw error;
+            throw new errors/* ReserveError */.JH(`could not ${action} the embedded store ${this.path}: ${describeSqliteError(error, busyTimeoutMs)}`, { cause: error });
+        }
+    }
+}
+/**
+ * Rolls back the open transaction, if any. SQLite itself rolls back after some errors (such as
+ * SQLITE_FULL, SQLITE_IOERR and SQLITE_BUSY), and a ROLLBACK then fails with "no transaction is
+ * active", which would hide the error that the caller is about to rethrow.
+ */
+function rollBack(db) {
+    if (!db.isTransaction)
+        return;
+    try {
+        db.exec("ROLLBACK");
+    }
+    catch {
+        // The caller rethrows the error that caused the rollback, which matters more.
+    }
+}
+/**
+ * Opens the file read-only. When its folder is read-only too and no writer has the file open,
+ * SQLite cannot create the -wal and -shm files that a WAL database needs, so the file is then
+ * opened as immutable, which reads the database file alone.
+ */
+function openReadOnly(DatabaseSync, path) {
+    const open = (location) => {
+        const db = new DatabaseSync(location, { readOnly: true });
+        try {
+            db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
+            db.prepare("SELECT count(*) FROM sqlite_schema").get();
+        }
+        catch (error) {
+            db.close();
             throw error;
         }
+        return db;
+    };
+    try {
+        return open(path);
+    }
+    catch (error) {
+        if (!isSqliteError(error) || error.errcode !== readOnlyDirectory)
+            throw error;
+        // NOTE: an immutable connection does not see a writer that opens the file later, so a read
+        // that overlaps another process's write may fail or show the runs as they were when it began.
+        return open(`${(0,external_node_url_.pathToFileURL)(path).href}?immutable=1`);
+    }
+}
+/**
+ * Rejects a file whose `heads` or `runs` table lacks a column of runjop's schema, because
+ * another program wrote it. That is a setup error (exit status 64): the fix is another
+ * --store-path, and trying again would fail the same way.
+ */
+function checkSchema(db, path) {
+    for (const [table, columns] of requiredColumns) {
+        const present = new Set(db.prepare(`PRAGMA table_info(${table})`).all().map((row) => String(row.name)));
+        const missing = present.size === 0 ? "" : columns.find((column) => !present.has(column));
+        if (missing === undefined)
+            continue;
+        const problem = missing === "" ? `it has no table ${table}` : `its table ${table} has no column ${missing}`;
+        throw new errors/* UsageError */.eb(`${path} is not a runjop embedded store: ${problem}; pass --store-path with another file, or move this one away`);
     }
 }
 function runFromRow(row) {
@@ -452,7 +615,7 @@ function addMissingColumns(db) {
         db.exec("COMMIT");
     }
     catch (error) {
-        db.exec("ROLLBACK");
+        rollBack(db);
         throw error;
     }
 }
