@@ -476,6 +476,9 @@ describe.each(targets)("operating on the $name", ({ make }) => {
       ]);
       const status = await cli(["status", "--id", "live"]);
       expect(status.code).toBe(1);
+      expect(status.stdout).toMatch(
+        /\nlease: {4}until .+ UTC \(in \d+ s\): node holder-host renews it while its run lasts; if that runjop has stopped, the lease lapses then\n/,
+      );
       expect(status.stdout).toContain("\nstatus:   held by node holder-host (range and lease)\n");
       expect(status.stdout).toMatch(
         /\nnext run: from .+ UTC \(in 4 min \d+ s\), once run 1 ends or its lease lapses\n$/,

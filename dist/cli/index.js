@@ -13115,7 +13115,10 @@ function describeStatus(head, rangeMs, nowMs) {
         ["last run", `${head.counter} on node ${head.node}, started ${formatMoment(head.startMs, nowMs)}, ${head.state}`],
     ];
     if (leaseLive)
-        fields.push(["lease", `live until ${formatMoment(head.leaseUntilMs, nowMs)}, renewed while the run lasts`]);
+        fields.push([
+            "lease",
+            `until ${formatMoment(head.leaseUntilMs, nowMs)}: node ${head.node} renews it while its run lasts; if that runjop has stopped, the lease lapses then`,
+        ]);
     else if (running)
         fields.push([
             "lease",
