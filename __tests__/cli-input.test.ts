@@ -1,29 +1,14 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { binPath, cliEnv, runCli, tempDir, type CliResult } from "./helpers/cli.js";
+import { cliEnv, runCli, tempDir, type CliResult } from "./helpers/cli.js";
 
 /**
  * Runs the built CLI from /bin/sh with `args` as shell words, so that printf can put bytes
  * that are not valid UTF-8 into argv, which a Node string argument cannot carry.
  */
 function runCliFromShell(args: string, env: NodeJS.ProcessEnv = cliEnv()): Promise<CliResult> {
-  return new Promise((done) => {
-    const started = performance.now();
-    const child = spawn("/bin/sh", ["-c", `exec "$RUNJOP_NODE" "$RUNJOP_BIN" ${args}`], {
-      env: { ...env, RUNJOP_NODE: process.execPath, RUNJOP_BIN: binPath },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const killer = setTimeout(() => child.kill("SIGKILL"), 30000);
-    child.on("close", (code, signal) => {
-      clearTimeout(killer);
-      done({ code, signal, stdout, stderr, elapsedMs: performance.now() - started });
-    });
-  });
+  // The shell gets Node as $0 and runjop's entry as $1, and expands `args` after them.
+  return runCli([], { env, wrapper: ["/bin/sh", "-c", `exec "$0" "$@" ${args}`] });
 }
 
 function errorLines(result: CliResult): string[] {

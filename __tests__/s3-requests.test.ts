@@ -1,32 +1,12 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createClient } from "../src/upload/s3log.js";
 import { cliEnv, runCli } from "./helpers/cli.js";
-import { closeServer, s3AwsEnv, startS3rver, type S3Request, type S3TestServer } from "./helpers/servers.js";
+import { closeServer, s3AwsEnv, type S3Request, useS3rver } from "./helpers/servers.js";
 
 const bucket = "request-logs";
-let s3: S3TestServer;
-let client: S3Client;
-
-beforeAll(async () => {
-  s3 = await startS3rver({ buckets: [bucket] });
-  client = new S3Client({
-    endpoint: s3.url,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-  });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await s3.close();
-});
-
-afterEach(() => {
-  s3.intercept = undefined;
-});
+const fixture = useS3rver(bucket);
 
 /** Six MiB of output: more than one 5 MiB part, so that the upload is a multipart upload. */
 const multipartScript = "head -c 6291456 /dev/zero | tr '\\0' 'a'; echo; echo done";
@@ -46,14 +26,14 @@ async function runUpload(
   script: string,
   options: { args?: string[]; env?: NodeJS.ProcessEnv; endpointOption?: boolean } = {},
 ): Promise<UploadRun> {
-  const before = s3.requests.length;
-  const endpoint = options.endpointOption === false ? [] : ["--s3-endpoint-url", s3.url];
+  const before = fixture.s3.requests.length;
+  const endpoint = options.endpointOption === false ? [] : ["--s3-endpoint-url", fixture.s3.url];
   const result = await runCli(
     ["--id", id, "--node", "host-a", "--s3", `s3://${bucket}/logs`, ...endpoint, ...(options.args ?? []), "-q", script],
     { env: cliEnv(s3AwsEnv(options.env)) },
   );
-  const requests = s3.requests.slice(before);
-  const listing = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `logs/runjop-${id}-` }));
+  const requests = fixture.s3.requests.slice(before);
+  const listing = await fixture.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `logs/runjop-${id}-` }));
   const keys = (listing.Contents ?? []).map((object) => object.Key!);
   expect(keys.length).toBeLessThanOrEqual(1);
   return { code: result.code, stderr: result.stderr, key: keys[0], requests };
@@ -61,7 +41,7 @@ async function runUpload(
 
 async function getText(key: string | undefined): Promise<string> {
   if (key === undefined) throw new Error("no object landed");
-  const output = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const output = await fixture.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return output.Body!.transformToString("utf8");
 }
 
@@ -195,14 +175,14 @@ describe("runjop --s3 endpoint from the environment", () => {
     // setting. Virtual-hosted style would send the requests to request-logs.localhost.
     const run = await runUpload("env-endpoint", "echo via env", {
       endpointOption: false,
-      env: { AWS_ENDPOINT_URL_S3: `http://localhost:${s3.port}` },
+      env: { AWS_ENDPOINT_URL_S3: `http://localhost:${fixture.s3.port}` },
     });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
     expect(run.requests.length).toBeGreaterThan(0);
     for (const request of run.requests) {
       expect(request.url.startsWith(`/${bucket}/logs/runjop-env-endpoint-`)).toBe(true);
-      expect(request.headers.host).toBe(`localhost:${s3.port}`);
+      expect(request.headers.host).toBe(`localhost:${fixture.s3.port}`);
       // Path style also means the default checksums are off, as for --s3-endpoint-url.
       expect(checksumHeaders(request)).toEqual([]);
     }
@@ -213,7 +193,7 @@ describe("runjop --s3 endpoint from the environment", () => {
     const hitsBefore = decoy.hits();
     const run = await runUpload("env-s3-wins", "echo s3 wins", {
       endpointOption: false,
-      env: { AWS_ENDPOINT_URL_S3: s3.url, AWS_ENDPOINT_URL: decoy.url },
+      env: { AWS_ENDPOINT_URL_S3: fixture.s3.url, AWS_ENDPOINT_URL: decoy.url },
     });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
@@ -224,7 +204,7 @@ describe("runjop --s3 endpoint from the environment", () => {
   test("AWS_ENDPOINT_URL alone reaches the server", async () => {
     const run = await runUpload("env-generic", "echo generic", {
       endpointOption: false,
-      env: { AWS_ENDPOINT_URL: s3.url },
+      env: { AWS_ENDPOINT_URL: fixture.s3.url },
     });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
@@ -314,7 +294,7 @@ describe("runjop --s3 bucket in another region", () => {
     ["multipart output", "redirect-multipart", multipartScript],
   ])("%s follows PermanentRedirect", async (_name, id, script) => {
     let redirected = 0;
-    s3.intercept = (request, response) => {
+    fixture.s3.intercept = (request, response) => {
       if (redirected > 0 || !(request.url ?? "").startsWith(`/${bucket}/`)) return false;
       redirected += 1;
       answerPermanentRedirect(request, response, "eu-west-1");
@@ -335,7 +315,7 @@ describe("runjop --s3 bucket in another region", () => {
   test("every command follows its own redirect", async () => {
     // S3 redirects each request signed for the wrong region, and the SDK does not remember the
     // bucket's region between commands, so each command of the multipart upload is sent twice.
-    s3.intercept = (request, response) => {
+    fixture.s3.intercept = (request, response) => {
       const authorization = String(request.headers.authorization ?? "");
       const upload = (request.url ?? "").startsWith(`/${bucket}/logs/`);
       if (!upload || authorization.includes("/eu-west-1/")) return false;
@@ -343,7 +323,7 @@ describe("runjop --s3 bucket in another region", () => {
       return true;
     };
     const run = await runUpload("redirect-every", multipartScript);
-    s3.intercept = undefined;
+    fixture.s3.intercept = undefined;
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
     const regions = run.requests.map(signedRegion);

@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -6,30 +6,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SqliteStore } from "../src/store/sqlite.js";
 import { binPath, cliEnv, runCli, tempDir } from "./helpers/cli.js";
-import { s3AwsEnv, startDynalite, startS3rver, type RunningServer, type S3TestServer } from "./helpers/servers.js";
+import { s3AwsEnv, startDynalite, type RunningServer, useS3rver } from "./helpers/servers.js";
 
 const bucket = "job-logs";
-let s3: S3TestServer;
-let client: S3Client;
-
-beforeAll(async () => {
-  s3 = await startS3rver({ buckets: [bucket] });
-  client = new S3Client({
-    endpoint: s3.url,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-  });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await s3.close();
-});
-
-afterEach(() => {
-  s3.intercept = undefined;
-});
+const fixture = useS3rver(bucket);
 
 /** Builds a clean environment with s3rver's credentials and a private state folder. */
 function s3Env(): NodeJS.ProcessEnv {
@@ -37,16 +17,16 @@ function s3Env(): NodeJS.ProcessEnv {
 }
 
 function s3Args(id: string, target = `s3://${bucket}/logs`): string[] {
-  return ["--id", id, "--node", "host-a", "--s3", target, "--s3-endpoint-url", s3.url];
+  return ["--id", id, "--node", "host-a", "--s3", target, "--s3-endpoint-url", fixture.s3.url];
 }
 
 async function getObject(key: string): Promise<Buffer> {
-  const output = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const output = await fixture.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return Buffer.from(await output.Body!.transformToByteArray());
 }
 
 async function listKeys(prefix: string): Promise<string[]> {
-  const output = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  const output = await fixture.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
   return (output.Contents ?? []).map((object) => object.Key!);
 }
 
@@ -68,7 +48,7 @@ async function activityLog(env: NodeJS.ProcessEnv, id: string) {
 
 /** Lists the UploadPart requests that reached s3rver so far. */
 function partRequests() {
-  return s3.requests.filter((request) => request.method === "PUT" && /[?&]partNumber=/.test(request.url));
+  return fixture.s3.requests.filter((request) => request.method === "PUT" && /[?&]partNumber=/.test(request.url));
 }
 
 describe("runjop --s3", () => {
@@ -109,7 +89,7 @@ describe("runjop --s3", () => {
     expect(lines[5]).toMatch(/^== finished: failed, exit status 3, duration \d+\.\d{3} s$/);
     expect(lines[6]).toBe("");
     expect(lines).toHaveLength(7);
-    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const head = await fixture.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     expect(head.ContentType).toBe("text/plain; charset=utf-8");
   });
 
@@ -213,7 +193,17 @@ describe("runjop --s3", () => {
     const env = s3Env();
     const id = "nightly backup/é:*?%+#~";
     const result = await runCli(
-      ["--id", id, "--node", "host a.example", "--s3", `s3://${bucket}/odd`, "--s3-endpoint-url", s3.url, "echo odd"],
+      [
+        "--id",
+        id,
+        "--node",
+        "host a.example",
+        "--s3",
+        `s3://${bucket}/odd`,
+        "--s3-endpoint-url",
+        fixture.s3.url,
+        "echo odd",
+      ],
       { env },
     );
     expect(result.code).toBe(0);
@@ -262,19 +252,10 @@ describe("runjop --s3", () => {
     // 2 MiB in bash), so that the local file fails with EFBIG as on a full disk. Ignoring SIGXFSZ
     // lets the write fail instead of killing runjop. The embedded store stays far below the cap.
     const job = "head -c 3000000 /dev/zero | tr '\\0' x; echo; echo done";
-    const child = spawn(
-      "/bin/sh",
-      ["-c", `trap '' XFSZ; ulimit -f 2048; exec "$@"`, "sh", process.execPath, binPath, ...s3Args("disk-error"), job],
-      {
-        env,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    const { code, stdout, stderr } = await runCli([...s3Args("disk-error"), job], {
+      env,
+      wrapper: ["/bin/sh", "-c", `trap '' XFSZ; ulimit -f 2048; exec "$@"`, "sh"],
+    });
 
     expect(code).toBe(0);
     expect(stdout).toBe(`${"x".repeat(3000000)}\ndone\n`);
@@ -303,7 +284,7 @@ describe("runjop --s3", () => {
   test("aborts a multipart upload whose part fails", async () => {
     const env = s3Env();
     let aborts = 0;
-    s3.intercept = (request, response) => {
+    fixture.s3.intercept = (request, response) => {
       if (request.method === "PUT" && /[?&]partNumber=2(&|$)/.test(request.url ?? "")) {
         // The response follows the whole body: a response sent while the client still writes the
         // part makes its socket fail with EPIPE or with the 403, whichever comes first.
@@ -431,18 +412,9 @@ describe("runjop --s3 with DynamoDB", () => {
 
 describe("runjop --s3 memory", () => {
   /** Runs runjop with --s3 and a job that prints its parent's process id and command line, and the variables named. */
-  async function runShowingParent(env: NodeJS.ProcessEnv, id: string) {
+  function runShowingParent(env: NodeJS.ProcessEnv, id: string) {
     const script = `echo "ppid=$PPID"; tr '\\0' ' ' < /proc/$PPID/cmdline; echo; env | grep -E '^(MALLOC_MMAP_THRESHOLD_|RUNJOP_RESTARTED)' | sort`;
-    const child = spawn(process.execPath, [binPath, ...s3Args(id), "-q", script], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    return { code, pid: child.pid, stdout, stderr };
+    return runCli([...s3Args(id), "-q", script], { env });
   }
 
   test("restarts in place with memory settings the job does not see", async () => {
@@ -497,7 +469,7 @@ describe("runjop --s3 memory", () => {
     // About 96 MiB on a 2-core VM; Node's default memory settings gave 115 to 135 MiB.
     expect(peakKb).toBeLessThan(110 * 1024);
     const [key] = await listKeys("logs/runjop-big-output-");
-    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const head = await fixture.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     expect(head.ContentLength).toBeGreaterThan(size);
     expect(head.ContentLength).toBeLessThan(size + 1024);
     expect(existsSync(join(env.XDG_STATE_HOME!, "runjop", "logs"))).toBe(true);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { binPath, cliEnv, runCli, tempDir, type CliResult } from "./helpers/cli.js";
+import { cliEnv, runCli, tempDir, type CliResult } from "./helpers/cli.js";
 import { waitFor } from "./helpers/process.js";
 
 /** Starts a Node process that takes SQLite's write lock on `path` and keeps it until killed. */
@@ -19,20 +19,6 @@ async function holdLock(path: string, setup = ""): Promise<ChildProcess> {
   child.stdout!.on("data", (chunk) => (output += chunk));
   await waitFor(() => output.includes("locked"), 10000, "the lock to be taken");
   return child;
-}
-
-/** Runs the built CLI behind `prefix`, a command such as prlimit that then starts Node. */
-function runVia(prefix: string[], args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((done) => {
-    const started = performance.now();
-    const command = [...prefix, process.execPath, binPath, ...args];
-    const child = spawn(command[0], command.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("close", (code, signal) => done({ code, signal, stdout, stderr, elapsedMs: performance.now() - started }));
-  });
 }
 
 /** Lines of runjop's own errors. */
@@ -92,7 +78,7 @@ describe("embedded store failures", () => {
     ]) {
       const result = await runCli(args);
       // prlimit starts runjop with a file size limit of 1 byte, as a full disk would refuse writes.
-      const limited = await runVia(["prlimit", "--fsize=1"], args, cliEnv());
+      const limited = await runCli(args, { env: cliEnv(), wrapper: ["prlimit", "--fsize=1"] });
       expect(result.code).toBe(0);
       expect(limited.stdout).toBe("");
       expect(errorLines(limited)).toEqual([
@@ -131,7 +117,7 @@ describe("embedded store failures", () => {
     const asRoot = process.getuid?.() === 0;
     if (asRoot) chmodSync(dirname(dir), 0o711);
     const prefix = asRoot ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
-    const run = (args: string[]) => runVia(prefix, args, { PATH: process.env.PATH, HOME: dir });
+    const run = (args: string[]) => runCli(args, { env: { PATH: process.env.PATH, HOME: dir }, wrapper: prefix });
 
     const history = await run(["history", "--store-path", store, "--id", "shared"]);
     expect(history.stderr).toBe("");

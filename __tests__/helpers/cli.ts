@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -12,6 +12,8 @@ export interface CliResult {
   stderr: string;
   /** Milliseconds from spawn to exit. */
   elapsedMs: number;
+  /** Process id of runjop, or of the wrapper that exec'd it. */
+  pid: number | undefined;
 }
 
 export interface CliOptions {
@@ -20,6 +22,8 @@ export interface CliOptions {
   cwd?: string;
   /** Kills the process after this many milliseconds, so that a hang fails the test instead of stalling it. */
   killAfterMs?: number;
+  /** Program and arguments that start Node in runjop's place, such as a shell that sets limits and then execs "$@". */
+  wrapper?: string[];
 }
 
 /** Folder that holds every temporary folder of this test process; removed when the process exits. */
@@ -43,21 +47,35 @@ export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** Runs the built CLI as a user would and collects what it printed. */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  return new Promise((done) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [binPath, ...args], {
-      env: options.env ?? cliEnv(),
-      cwd: options.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const killer = setTimeout(() => child.kill("SIGKILL"), options.killAfterMs ?? 30000);
+  const started = performance.now();
+  const [file, ...rest] = [...(options.wrapper ?? []), process.execPath, binPath, ...args];
+  const child = spawn(file, rest, {
+    env: options.env ?? cliEnv(),
+    cwd: options.cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return collectOutput(child, started, options.killAfterMs ?? 30000).result;
+}
+
+/**
+ * Collects a started process's stdout and stderr. The result resolves once the process and every
+ * holder of its pipes have exited; the process is killed after killAfterMs.
+ */
+export function collectOutput(
+  child: ChildProcessWithoutNullStreams | ChildProcess,
+  started: number,
+  killAfterMs: number,
+): { result: Promise<CliResult>; stderr: () => string } {
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk) => (stdout += chunk));
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  const result = new Promise<CliResult>((done) => {
+    const killer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
     child.on("close", (code, signal) => {
       clearTimeout(killer);
-      done({ code, signal, stdout, stderr, elapsedMs: performance.now() - started });
+      done({ code, signal, stdout, stderr, elapsedMs: performance.now() - started, pid: child.pid });
     });
   });
+  return { result, stderr: () => stderr };
 }

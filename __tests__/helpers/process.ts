@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { binPath, cliEnv, type CliResult } from "./cli.js";
+import { binPath, cliEnv, collectOutput, type CliResult } from "./cli.js";
 
 export interface StartedCli {
   child: ChildProcess;
@@ -16,19 +16,9 @@ export interface StartedCli {
 export function startCli(args: string[], env: NodeJS.ProcessEnv = cliEnv(), killAfterMs = 60000): StartedCli {
   const started = performance.now();
   const child = spawn(process.execPath, [binPath, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (chunk) => (stdout += chunk));
-  child.stderr!.on("data", (chunk) => (stderr += chunk));
-  const result = new Promise<CliResult>((done) => {
-    const killer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
-    child.on("close", (code, signal) => {
-      clearTimeout(killer);
-      done({ code, signal, stdout, stderr, elapsedMs: performance.now() - started });
-    });
-  });
+  const { result, stderr } = collectOutput(child, started, killAfterMs);
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  return { child, stderr: () => stderr, result, exited };
+  return { child, stderr, result, exited };
 }
 
 /** Polls until the check passes, or fails after timeoutMs. */

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import dynalite from "dynalite";
 import S3rver from "s3rver";
+import { S3Client } from "@aws-sdk/client-s3";
 
 export interface RunningServer {
   /** Base URL on 127.0.0.1, such as http://127.0.0.1:40123. */
@@ -101,4 +102,35 @@ export async function startS3rver(options: { buckets?: string[] } = {}): Promise
 /** Environment for processes that talk to s3rver: its fixed key pair, no IMDS lookups. */
 export function s3AwsEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return awsTestEnv({ AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", ...extra });
+}
+
+/** The s3rver of one test file and an S3 client for reading what runjop uploaded to it. */
+export interface S3Fixture {
+  s3: S3TestServer;
+  client: S3Client;
+}
+
+/**
+ * Starts s3rver with one bucket before the calling test file's tests and stops it after them,
+ * and clears the interceptor after each test. The fields are set once beforeAll has run.
+ */
+export function useS3rver(bucket: string): S3Fixture {
+  const fixture = {} as S3Fixture;
+  beforeAll(async () => {
+    fixture.s3 = await startS3rver({ buckets: [bucket] });
+    fixture.client = new S3Client({
+      endpoint: fixture.s3.url,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    });
+  });
+  afterAll(async () => {
+    fixture.client?.destroy();
+    await fixture.s3?.close();
+  });
+  afterEach(() => {
+    if (fixture.s3) fixture.s3.intercept = undefined;
+  });
+  return fixture;
 }
