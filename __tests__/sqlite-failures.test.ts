@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { cliEnv, runCli, tempDir, type CliResult } from "./helpers/cli.js";
 import { waitFor } from "./helpers/process.js";
@@ -113,10 +113,11 @@ describe("embedded store failures", () => {
     expect((await runCli(["--store-path", store, "--id", "shared", "true"])).code).toBe(0);
     chmodSync(store, 0o444);
     chmodSync(dir, 0o555);
-    // Root ignores file modes, so as root the CLI runs as the user nobody, which needs to pass through the test folders.
+    // Root ignores file modes through CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, so as root the CLI
+    // runs without them. It stays root, so it can still reach the clone, wherever CI put it.
+    const withoutDacCaps = "-dac_override,-dac_read_search";
     const asRoot = process.getuid?.() === 0;
-    if (asRoot) chmodSync(dirname(dir), 0o711);
-    const prefix = asRoot ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
+    const prefix = asRoot ? ["setpriv", `--inh-caps=${withoutDacCaps}`, `--bounding-set=${withoutDacCaps}`] : [];
     const run = (args: string[]) => runCli(args, { env: { PATH: process.env.PATH, HOME: dir }, wrapper: prefix });
 
     const history = await run(["history", "--store-path", store, "--id", "shared"]);
