@@ -496,7 +496,7 @@ class S3OutputLog {
     }
     /**
      * Yields the object's content: the local file as it grows, then, when writing that file
-     * failed, a line that says so and the footer. Counts each chunk for the collector.
+     * failed, a note of the failure and the footer. Counts each chunk for the collector.
      */
     async *body() {
         for await (const chunk of this.spool.follow(uploadLimits.readBytes)) {
