@@ -81,6 +81,7 @@ export function createClient(settings: S3LogSettings, env: NodeJS.ProcessEnv = p
   const config: S3ClientConfig = {
     region: regionOrDefault,
     // S3 responds to a request sent to the wrong region with a redirect, and the SDK then retries in the bucket's region.
+    // NOTE: the SDK does not remember the region, so every request of the upload is sent twice; the README says to set AWS_REGION.
     followRegionRedirects: true,
     maxAttempts: uploadLimits.maxAttempts,
     requestHandler: {
