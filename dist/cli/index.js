@@ -13162,22 +13162,29 @@ var external_node_path_ = __nccwpck_require__(6760);
 
 /**
  * Returns the run context's output hooks for --s3: each chunk goes to runjop's own stdout or
- * stderr, as it arrives, and to the S3 log. The S3 SDK is imported only here, so that runs
- * without --s3 never load it.
+ * stderr, as it arrives, and to the S3 log. The S3 SDK is imported only when a run's log is
+ * opened, because loading it takes about 70 ms, which a contender that skips does not need.
  */
-async function s3Output(settings, logger) {
+function s3Output(settings, logger) {
+    let opener;
+    return {
+        onOutput: consoleWriter(logger),
+        openOutputLog: async (run) => {
+            opener ??= loadOpener(settings, logger);
+            return (await opener)(run);
+        },
+    };
+}
+async function loadOpener(settings, logger) {
     const { s3OutputLogOpener } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(358), __nccwpck_require__.e(872)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1872));
     // key.ts imports node:crypto, which runs without --s3 must not load.
     const { embeddedTableName } = await __nccwpck_require__.e(/* import() */ 174).then(__nccwpck_require__.bind(__nccwpck_require__, 4174));
-    return {
-        onOutput: consoleWriter(logger),
-        openOutputLog: s3OutputLogOpener({
-            settings: settings.s3,
-            table: settings.store.kind === "dynamodb" ? settings.store.table : embeddedTableName,
-            localDir: (0,external_node_path_.join)((0,external_node_path_.dirname)((0,src_settings/* defaultStorePath */.uo)()), "logs"),
-            logger,
-        }),
-    };
+    return s3OutputLogOpener({
+        settings: settings.s3,
+        table: settings.store.kind === "dynamodb" ? settings.store.table : embeddedTableName,
+        localDir: (0,external_node_path_.join)((0,external_node_path_.dirname)((0,src_settings/* defaultStorePath */.uo)()), "logs"),
+        logger,
+    });
 }
 /**
  * Writes chunks to process.stdout or process.stderr, which are synchronous for files and pipes
@@ -13284,7 +13291,7 @@ async function main(argv) {
         const settings = runSettingsFromArgs(values, positionals, afterTerminator);
         store = await openStore(settings.store, logger);
         logger.info(`using ${store.description}`);
-        const output = settings.s3 ? await s3Output(settings, logger) : {};
+        const output = settings.s3 ? s3Output(settings, logger) : {};
         const result = await (0,runner/* reserveAndRun */.$X)({ settings, store, logger, ...output });
         return result.exitCode;
     }

@@ -25,7 +25,7 @@ export async function runMain(): Promise<void> {
 
     if (action.mode === "run") {
       // With an s3 input the output is copied to the step log and streamed to the S3 object.
-      const output = action.settings.s3 ? await s3Output(action.settings, logger) : {};
+      const output = action.settings.s3 ? s3Output(action.settings, logger) : {};
       const result = await reserveAndRun({
         settings: action.settings,
         store,

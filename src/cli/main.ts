@@ -86,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
 
     store = await openStore(settings.store, logger);
     logger.info(`using ${store.description}`);
-    const output = settings.s3 ? await s3Output(settings, logger) : {};
+    const output = settings.s3 ? s3Output(settings, logger) : {};
     const result = await reserveAndRun({ settings, store, logger, ...output });
     return result.exitCode;
   } catch (error) {

@@ -1,29 +1,35 @@
 import { dirname, join } from "node:path";
 import type { Logger } from "../log.js";
-import type { RunContext } from "../runner.js";
+import type { OutputLog, RunContext } from "../runner.js";
+import type { RunRecord } from "../store/types.js";
 import { defaultStorePath, type RunSettings } from "../settings.js";
 
 /**
  * Returns the run context's output hooks for --s3: each chunk goes to runjop's own stdout or
- * stderr, as it arrives, and to the S3 log. The S3 SDK is imported only here, so that runs
- * without --s3 never load it.
+ * stderr, as it arrives, and to the S3 log. The S3 SDK is imported only when a run's log is
+ * opened, because loading it takes about 70 ms, which a contender that skips does not need.
  */
-export async function s3Output(
-  settings: RunSettings,
-  logger: Logger,
-): Promise<Pick<RunContext, "onOutput" | "openOutputLog">> {
+export function s3Output(settings: RunSettings, logger: Logger): Pick<RunContext, "onOutput" | "openOutputLog"> {
+  let opener: Promise<(run: RunRecord) => Promise<OutputLog>> | undefined;
+  return {
+    onOutput: consoleWriter(logger),
+    openOutputLog: async (run) => {
+      opener ??= loadOpener(settings, logger);
+      return (await opener)(run);
+    },
+  };
+}
+
+async function loadOpener(settings: RunSettings, logger: Logger): Promise<(run: RunRecord) => Promise<OutputLog>> {
   const { s3OutputLogOpener } = await import("../upload/s3log.js");
   // key.ts imports node:crypto, which runs without --s3 must not load.
   const { embeddedTableName } = await import("../upload/key.js");
-  return {
-    onOutput: consoleWriter(logger),
-    openOutputLog: s3OutputLogOpener({
-      settings: settings.s3!,
-      table: settings.store.kind === "dynamodb" ? settings.store.table : embeddedTableName,
-      localDir: join(dirname(defaultStorePath()), "logs"),
-      logger,
-    }),
-  };
+  return s3OutputLogOpener({
+    settings: settings.s3!,
+    table: settings.store.kind === "dynamodb" ? settings.store.table : embeddedTableName,
+    localDir: join(dirname(defaultStorePath()), "logs"),
+    logger,
+  });
 }
 
 /**
