@@ -13175,6 +13175,7 @@ function s3Output(settings, logger) {
         },
     };
 }
+/** Imports the S3 upload code and returns the function that opens each run's log. */
 async function loadOpener(settings, logger) {
     const { s3OutputLogOpener } = await Promise.all(/* import() */[__nccwpck_require__.e(243), __nccwpck_require__.e(358), __nccwpck_require__.e(872)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1872));
     // key.ts imports node:crypto, which runs without --s3 must not load.

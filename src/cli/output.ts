@@ -20,6 +20,7 @@ export function s3Output(settings: RunSettings, logger: Logger): Pick<RunContext
   };
 }
 
+/** Imports the S3 upload code and returns the function that opens each run's log. */
 async function loadOpener(settings: RunSettings, logger: Logger): Promise<(run: RunRecord) => Promise<OutputLog>> {
   const { s3OutputLogOpener } = await import("../upload/s3log.js");
   // key.ts imports node:crypto, which runs without --s3 must not load.
