@@ -2,7 +2,7 @@ import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from "@aws-
 import { DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SqliteStore } from "../src/store/sqlite.js";
 import { binPath, cliEnv, runCli, tempDir } from "./helpers/cli.js";
@@ -208,8 +208,25 @@ describe("runjop --s3", () => {
     );
     expect(result.code).toBe(0);
     const key = loggedKey(result.stderr);
-    expect(key).toMatch(/^odd\/runjop-nightly_backup_________-\d{8}-\d{6}-host_a\.example\.log$/);
+    expect(key).toMatch(
+      /^odd\/runjop-nightly_backup_________-[0-9a-f]{8}-\d{8}-\d{6}-host_a\.example-[0-9a-f]{8}\.log$/,
+    );
     expect((await getObject(key)).toString("utf8")).toContain("\nodd\n");
+  });
+
+  test("ids that differ in replaced characters keep distinct keys", async () => {
+    const env = s3Env();
+    const [slash, underscore] = await Promise.all(
+      ["backup/db", "backup_db"].map((id) => runCli([...s3Args(id), `echo ${id}`], { env })),
+    );
+    expect(slash.code).toBe(0);
+    expect(underscore.code).toBe(0);
+    const slashKey = loggedKey(slash.stderr);
+    const underscoreKey = loggedKey(underscore.stderr);
+    expect(slashKey).toMatch(/^logs\/runjop-backup_db-[0-9a-f]{8}-\d{8}-\d{6}-host-a\.log$/);
+    expect(underscoreKey).toMatch(/^logs\/runjop-backup_db-\d{8}-\d{6}-host-a\.log$/);
+    expect((await getObject(slashKey)).toString("utf8")).toContain("\nbackup/db\n");
+    expect((await getObject(underscoreKey)).toString("utf8")).toContain("\nbackup_db\n");
   });
 
   test("shortens a long id with a digest", async () => {
@@ -279,6 +296,43 @@ describe("runjop --s3", () => {
     expect(run.state).toBe("succeeded");
     expect(run.logUrl).toBe(`s3://${bucket}/${loggedKey(stderr)}`);
     expect(run.logError).toMatch(/^log incomplete: cannot write the local log file/);
+    expect(readdirSync(join(env.XDG_STATE_HOME!, "runjop", "logs"))).toEqual([]);
+  });
+
+  test("names rejected credentials", async () => {
+    const env = { ...s3Env(), AWS_ACCESS_KEY_ID: "NOT-S3RVER" };
+    const result = await runCli([...s3Args("bad-key"), "echo kept"], { env });
+    expect(result.code).toBe(0);
+    const warnings = result.stderr.split("\n").filter((line) => line.startsWith("runjop: warning:"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /failed: credentials rejected \(InvalidAccessKeyId: .+\); check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or the profile;/,
+    );
+  });
+
+  test("falls back to a private temporary folder", async () => {
+    const env = s3Env();
+    const temporary = tempDir();
+    env.TMPDIR = temporary;
+    // The usual folder cannot be created, and another user planted a link at this user's temporary folder.
+    mkdirSync(join(env.XDG_STATE_HOME!, "runjop"));
+    writeFileSync(join(env.XDG_STATE_HOME!, "runjop", "logs"), "");
+    const elsewhere = tempDir();
+    symlinkSync(elsewhere, join(temporary, `runjop-logs-${process.getuid!()}`));
+
+    const result = await runCli(
+      [...s3Args("fallback", "s3://no-such-bucket/x"), "--store-path", join(tempDir(), "s.sqlite"), "echo kept"],
+      { env },
+    );
+    expect(result.code).toBe(0);
+    const warnings = result.stderr.split("\n").filter((line) => line.startsWith("runjop: warning:"));
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toContain(`cannot create the local log file in ${join(env.XDG_STATE_HOME!, "runjop", "logs")}`);
+    expect(warnings[1]).toContain(`runjop-logs-${process.getuid!()} is not a private folder of this user`);
+    const path = /goes to (\S+\.log)$/.exec(warnings[2])![1];
+    expect(path.startsWith(join(temporary, "runjop-logs-"))).toBe(true);
+    expect(readFileSync(path, "utf8")).toContain("\nkept\n");
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 
   test("aborts a multipart upload whose part fails", async () => {

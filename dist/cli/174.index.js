@@ -26,10 +26,14 @@ const maxPart = { table: 48, id: 96, node: 48 };
 function safeNamePart(text) {
     return text.replace(/[^A-Za-z0-9._-]/gu, "_");
 }
-/** Makes a part safe, and cuts a long one, appending 8 hex digits of the original's SHA-256 so that long ids stay distinct. */
+/**
+ * Makes a part safe, and cuts a long one. A part that was changed ends with '-' and 8 hex digits
+ * of the original's SHA-256, so that ids such as "backup/db" and "backup_db", or two long ids
+ * with the same start, keep distinct keys.
+ */
 function fit(text, max) {
     const safe = safeNamePart(text);
-    if (safe.length <= max)
+    if (safe === text && safe.length <= max)
         return safe;
     const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)("sha256").update(text).digest("hex").slice(0, 8);
     return `${safe.slice(0, max - 9)}-${digest}`;

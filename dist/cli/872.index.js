@@ -69,10 +69,14 @@ const maxPart = { table: 48, id: 96, node: 48 };
 function safeNamePart(text) {
     return text.replace(/[^A-Za-z0-9._-]/gu, "_");
 }
-/** Makes a part safe, and cuts a long one, appending 8 hex digits of the original's SHA-256 so that long ids stay distinct. */
+/**
+ * Makes a part safe, and cuts a long one. A part that was changed ends with '-' and 8 hex digits
+ * of the original's SHA-256, so that ids such as "backup/db" and "backup_db", or two long ids
+ * with the same start, keep distinct keys.
+ */
 function fit(text, max) {
     const safe = safeNamePart(text);
-    if (safe.length <= max)
+    if (safe === text && safe.length <= max)
         return safe;
     const digest = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)("sha256").update(text).digest("hex").slice(0, 8);
     return `${safe.slice(0, max - 9)}-${digest}`;
@@ -108,6 +112,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: createClient, describeS3Error, logFooter, logHeader, uploadLimits
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
@@ -125,7 +131,7 @@ var node_config_provider_dist_cjs = __webpack_require__(5704);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __webpack_require__(3916);
 // EXTERNAL MODULE: ./src/folders.ts
-var folders = __webpack_require__(8146);
+var src_folders = __webpack_require__(8146);
 // EXTERNAL MODULE: ./src/settings.ts
 var settings = __webpack_require__(8750);
 // EXTERNAL MODULE: external "node:v8"
@@ -181,8 +187,6 @@ class BufferCollector {
 
 // EXTERNAL MODULE: ./src/upload/key.ts
 var upload_key = __webpack_require__(4174);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 ;// CONCATENATED MODULE: ./src/upload/spool.ts
@@ -271,6 +275,7 @@ class Spool {
 }
 
 ;// CONCATENATED MODULE: ./src/upload/s3log.ts
+
 
 
 
@@ -398,18 +403,48 @@ async function openS3OutputLog(client, options, run) {
     logger.info(`uploading the output to ${url}`);
     return new S3OutputLog(client, options, run, url, key, spool);
 }
-/** Creates the local file in `dir`, else in os.tmpdir(); returns undefined, after a warning, when neither works. */
+/**
+ * Creates the local file in `dir`, else in this user's folder in os.tmpdir(), else in a new
+ * private folder there. Returns undefined, after a warning for each, when none works.
+ */
 function openSpool(dir, fileName, logger) {
-    for (const folder of [dir, (0,external_node_path_.join)((0,external_node_os_.tmpdir)(), "runjop-logs")]) {
+    const folders = [
+        [
+            dir,
+            () => {
+                (0,src_folders/* makeFolders */.w)(dir, 0o700);
+                return dir;
+            },
+        ],
+        [(0,external_node_path_.join)((0,external_node_os_.tmpdir)(), userTempName), userTempFolder],
+        [(0,external_node_path_.join)((0,external_node_os_.tmpdir)(), "runjop-logs-XXXXXX"), () => (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), "runjop-logs-"))],
+    ];
+    for (const [name, create] of folders) {
         try {
-            (0,folders/* makeFolders */.w)(folder, 0o700);
-            return new Spool((0,external_node_path_.join)(folder, fileName));
+            return new Spool((0,external_node_path_.join)(create(), fileName));
         }
         catch (error) {
-            logger.warn(`cannot create the local log file in ${folder}: ${(0,errors/* messageOf */.bD)(error)}`);
+            logger.warn(`cannot create the local log file in ${name}: ${(0,errors/* messageOf */.bD)(error)}`);
         }
     }
     return undefined;
+}
+/** Name of this user's folder in os.tmpdir(), which others cannot take over because it carries the user id. */
+const userTempName = `runjop-logs-${process.getuid?.() ?? "user"}`;
+/**
+ * Creates or reuses this user's folder in os.tmpdir(). Throws unless it is a real folder (not a
+ * symbolic link) that belongs to this user and that nobody else may enter, because anyone can
+ * create a name in os.tmpdir() first.
+ */
+function userTempFolder() {
+    const folder = (0,external_node_path_.join)((0,external_node_os_.tmpdir)(), userTempName);
+    (0,src_folders/* makeFolders */.w)(folder, 0o700);
+    const stats = (0,external_node_fs_.lstatSync)(folder);
+    const ownedHere = process.getuid === undefined || stats.uid === process.getuid();
+    if (!stats.isDirectory() || !ownedHere || (stats.mode & 0o077) !== 0) {
+        throw new Error(`${folder} is not a private folder of this user`);
+    }
+    return folder;
 }
 /**
  * One run's log: every chunk goes to the local file first, and the upload reads that file as
@@ -481,19 +516,20 @@ class S3OutputLog {
             logger.info(`the output of run ${this.run.counter} is kept in ${this.spool.path}`);
             return { error: `${this.uploadError}; the output is kept in ${this.spool.path}` };
         }
+        // The object contains all that the local file does, so the file is deleted, which also frees a full disk.
         if (this.spoolError) {
-            // The local file is kept: it contains the same output as the object, up to the disk error.
             logger.info(`incomplete output uploaded to ${this.url} (${this.spool.size} bytes before the disk error)`);
-            return { url: this.url, error: `log incomplete: ${this.spoolError}` };
         }
-        logger.info(`output uploaded to ${this.url} (${this.spool.size} bytes)`);
+        else {
+            logger.info(`output uploaded to ${this.url} (${this.spool.size} bytes)`);
+        }
         try {
             this.spool.remove();
         }
         catch (error) {
             logger.warn(`cannot delete the local log file ${this.spool.path}: ${(0,errors/* messageOf */.bD)(error)}`);
         }
-        return { url: this.url };
+        return this.spoolError ? { url: this.url, error: `log incomplete: ${this.spoolError}` } : { url: this.url };
     }
     /**
      * Yields the object's content: the local file as it grows, then, when writing that file
@@ -540,6 +576,9 @@ function describeS3Error(error) {
     const code = error.code;
     if (name === "NoSuchBucket")
         return `bucket not found (NoSuchBucket: ${message})`;
+    if (name === "InvalidAccessKeyId" || name === "SignatureDoesNotMatch") {
+        return `credentials rejected (${name}: ${message}); check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or the profile`;
+    }
     if (name === "AccessDenied" || status === 403) {
         return `access denied (${name}: ${message}); the README lists the S3 actions runjop needs`;
     }

@@ -1,3 +1,4 @@
+import { lstatSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -143,17 +144,49 @@ async function openS3OutputLog(client: S3Client, options: S3OutputLogOptions, ru
   return new S3OutputLog(client, options, run, url, key, spool);
 }
 
-/** Creates the local file in `dir`, else in os.tmpdir(); returns undefined, after a warning, when neither works. */
+/**
+ * Creates the local file in `dir`, else in this user's folder in os.tmpdir(), else in a new
+ * private folder there. Returns undefined, after a warning for each, when none works.
+ */
 function openSpool(dir: string, fileName: string, logger: Logger): Spool | undefined {
-  for (const folder of [dir, join(tmpdir(), "runjop-logs")]) {
+  const folders: Array<[string, () => string]> = [
+    [
+      dir,
+      () => {
+        makeFolders(dir, 0o700);
+        return dir;
+      },
+    ],
+    [join(tmpdir(), userTempName), userTempFolder],
+    [join(tmpdir(), "runjop-logs-XXXXXX"), () => mkdtempSync(join(tmpdir(), "runjop-logs-"))],
+  ];
+  for (const [name, create] of folders) {
     try {
-      makeFolders(folder, 0o700);
-      return new Spool(join(folder, fileName));
+      return new Spool(join(create(), fileName));
     } catch (error) {
-      logger.warn(`cannot create the local log file in ${folder}: ${messageOf(error)}`);
+      logger.warn(`cannot create the local log file in ${name}: ${messageOf(error)}`);
     }
   }
   return undefined;
+}
+
+/** Name of this user's folder in os.tmpdir(), which others cannot take over because it carries the user id. */
+const userTempName = `runjop-logs-${process.getuid?.() ?? "user"}`;
+
+/**
+ * Creates or reuses this user's folder in os.tmpdir(). Throws unless it is a real folder (not a
+ * symbolic link) that belongs to this user and that nobody else may enter, because anyone can
+ * create a name in os.tmpdir() first.
+ */
+function userTempFolder(): string {
+  const folder = join(tmpdir(), userTempName);
+  makeFolders(folder, 0o700);
+  const stats = lstatSync(folder);
+  const ownedHere = process.getuid === undefined || stats.uid === process.getuid();
+  if (!stats.isDirectory() || !ownedHere || (stats.mode & 0o077) !== 0) {
+    throw new Error(`${folder} is not a private folder of this user`);
+  }
+  return folder;
 }
 
 /**
@@ -229,18 +262,18 @@ class S3OutputLog implements OutputLog {
       logger.info(`the output of run ${this.run.counter} is kept in ${this.spool.path}`);
       return { error: `${this.uploadError}; the output is kept in ${this.spool.path}` };
     }
+    // The object contains all that the local file does, so the file is deleted, which also frees a full disk.
     if (this.spoolError) {
-      // The local file is kept: it contains the same output as the object, up to the disk error.
       logger.info(`incomplete output uploaded to ${this.url} (${this.spool.size} bytes before the disk error)`);
-      return { url: this.url, error: `log incomplete: ${this.spoolError}` };
+    } else {
+      logger.info(`output uploaded to ${this.url} (${this.spool.size} bytes)`);
     }
-    logger.info(`output uploaded to ${this.url} (${this.spool.size} bytes)`);
     try {
       this.spool.remove();
     } catch (error) {
       logger.warn(`cannot delete the local log file ${this.spool.path}: ${messageOf(error)}`);
     }
-    return { url: this.url };
+    return this.spoolError ? { url: this.url, error: `log incomplete: ${this.spoolError}` } : { url: this.url };
   }
 
   /**
@@ -287,6 +320,9 @@ export function describeS3Error(error: unknown): string {
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const code = (error as { code?: string }).code;
   if (name === "NoSuchBucket") return `bucket not found (NoSuchBucket: ${message})`;
+  if (name === "InvalidAccessKeyId" || name === "SignatureDoesNotMatch") {
+    return `credentials rejected (${name}: ${message}); check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or the profile`;
+  }
   if (name === "AccessDenied" || status === 403) {
     return `access denied (${name}: ${message}); the README lists the S3 actions runjop needs`;
   }
