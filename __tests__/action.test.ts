@@ -246,6 +246,24 @@ describe("action in gate mode", () => {
     expect(loserPost.code).toBe(0);
     expect((await items("gate")).get(1)?.state.S).toBe("running");
 
+    // A post step with a forged token changes neither the head nor the run.
+    const forgedState = Object.fromEntries(
+      Object.entries(winner.state).map(([key, value]) => [key, value.replace(/"token":"[^"]+"/, '"token":"forged"')]),
+    );
+    expect(forgedState).not.toEqual(winner.state);
+    const forgedPost = await runAction("post", {
+      inputs,
+      env: { ...awsTestEnv(), ...githubEnv("org/alpha", "500") },
+      state: forgedState,
+    });
+    expect(forgedPost.code).toBe(0);
+    expect(forgedPost.stdout).toContain(
+      "::warning::run 1 of job gate carries another contender's token; its outcome was not recorded",
+    );
+    expect(forgedPost.stdout).not.toContain("recorded run 1");
+    expect((await items("gate")).get(1)?.state.S).toBe("running");
+    expect((await items("gate")).get(0)?.state.S).toBe("running");
+
     const winnerPost = await runAction("post", {
       inputs,
       env: { ...awsTestEnv(), ...githubEnv("org/alpha", "500") },
@@ -360,7 +378,7 @@ describe("action with an s3 input", () => {
       expect(result.code).toBe(0);
       expect(result.stdout).toContain("uploaded line");
       expect(result.outputs["log-url"]).toMatch(
-        /^s3:\/\/action-logs\/ci\/action-s3-upload-\d{8}-\d{6}-org_logs_700\.1_runner-logs\.log$/,
+        /^s3:\/\/action-logs\/ci\/action-s3-upload-\d{8}-\d{6}-org_logs_700\.1_runner-logs-[0-9a-f]{8}\.log$/,
       );
       const key = result.outputs["log-url"].replace("s3://action-logs/", "");
       const object = await fetch(`${s3.url}/action-logs/${key}`);

@@ -5,6 +5,7 @@ import { latestOccurrence, nextOccurrence } from "./schedule.js";
 import type { Command, RunSettings } from "./settings.js";
 import { formatUtc, type Head, type Outcome, type RunRecord, type Store } from "./store/types.js";
 import { randomToken } from "./token.js";
+import { recordOutcome } from "./store/outcome.js";
 
 /** The outcome of one invocation, for the CLI's exit status and the action's outputs. */
 export type RunResult =
@@ -216,8 +217,7 @@ export async function reserveAndRun(context: RunContext): Promise<RunResult> {
   const seconds = (outcome.durationMs / 1000).toFixed(1);
   const reason = `ran job ${settings.id} as run ${run.counter}: ${outcome.state}, exit status ${outcome.exitCode}, ${seconds} s`;
   try {
-    await store.recordOutcome(run, outcome);
-    logger.info(reason);
+    if (await recordOutcome(store, run, outcome, logger)) logger.info(reason);
   } catch (error) {
     // The command's status is kept whatever happens to the record.
     logger.error(

@@ -558,9 +558,13 @@ class DynamoStore {
     }
     async recordOutcome(run, outcome) {
         const endMs = run.startMs + outcome.durationMs;
-        const runUpdate = this.client.send(new dist_cjs/* UpdateItemCommand */.Cs({
+        // Only the contender whose token the run item carries records the outcome; the item may be
+        // missing when the write at the start failed.
+        const runUpdate = this.client
+            .send(new dist_cjs/* UpdateItemCommand */.Cs({
             TableName: this.table,
             Key: { job_id: { S: run.jobId }, counter: { N: String(run.counter) } },
+            ConditionExpression: "attribute_not_exists(#token) OR #token = :token",
             UpdateExpression: `SET #state = :state, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.exitCode === undefined ? "" : ", exit_code = :exit"}${outcome.signal ? ", #signal = :signal" : ""}${outcome.logUrl ? ", log_url = :logUrl" : ""}${outcome.logError ? ", log_error = :logError" : ""}`,
             // SIGNAL is a DynamoDB reserved word too, so it needs a name placeholder like STATE and TIME.
             ExpressionAttributeNames: {
@@ -581,7 +585,12 @@ class DynamoStore {
                 ...(outcome.logUrl ? { ":logUrl": { S: outcome.logUrl } } : {}),
                 ...(outcome.logError ? { ":logError": { S: outcome.logError } } : {}),
             },
-        }));
+        }))
+            .then(() => true, (error) => {
+            if (!(error instanceof dist_cjs/* ConditionalCheckFailedException */.jPo))
+                throw error;
+            return false;
+        });
         // The head is released only while it still carries this run's token, so that a late
         // outcome never clears a newer holder's lease.
         const headRelease = this.client
@@ -602,9 +611,10 @@ class DynamoStore {
                 throw error;
             this.options.logger.warn(`job ${run.jobId} has a newer holder; its head was left as it is`);
         });
-        await Promise.all([runUpdate, headRelease]).catch((error) => {
+        const [recorded] = await Promise.all([runUpdate, headRelease]).catch((error) => {
             throw new Error(describeAwsError(error), { cause: error });
         });
+        return recorded;
     }
     async readHead(jobId) {
         const item = await this.getHeadItem(jobId);

@@ -7858,7 +7858,7 @@ function messageOf(error) {
 
 /***/ }),
 
-/***/ 8447:
+/***/ 5106:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7901,7 +7901,22 @@ var schedule = __nccwpck_require__(6318);
 var types = __nccwpck_require__(7940);
 // EXTERNAL MODULE: ./src/token.ts
 var src_token = __nccwpck_require__(4606);
+;// CONCATENATED MODULE: ./src/store/outcome.ts
+/**
+ * Records a run's outcome in the store, and warns when the run's item carries another
+ * contender's token, such as a post step given a forged or stale reservation. Returns whether
+ * the outcome was recorded.
+ */
+async function recordOutcome(store, run, outcome, logger) {
+    const recorded = await store.recordOutcome(run, outcome);
+    if (!recorded) {
+        logger.warn(`run ${run.counter} of job ${run.jobId} carries another contender's token; its outcome was not recorded`);
+    }
+    return recorded;
+}
+
 ;// CONCATENATED MODULE: ./src/runner.ts
+
 
 
 
@@ -8060,8 +8075,8 @@ async function reserveAndRun(context) {
     const seconds = (outcome.durationMs / 1000).toFixed(1);
     const reason = `ran job ${settings.id} as run ${run.counter}: ${outcome.state}, exit status ${outcome.exitCode}, ${seconds} s`;
     try {
-        await store.recordOutcome(run, outcome);
-        logger.info(reason);
+        if (await recordOutcome(store, run, outcome, logger))
+            logger.info(reason);
     }
     catch (error) {
         // The command's status is kept whatever happens to the record.
@@ -11872,8 +11887,8 @@ class CliLogger {
     }
 }
 
-// EXTERNAL MODULE: ./src/runner.ts + 1 modules
-var runner = __nccwpck_require__(8447);
+// EXTERNAL MODULE: ./src/runner.ts + 2 modules
+var runner = __nccwpck_require__(5106);
 ;// CONCATENATED MODULE: ./src/store/open.ts
 /**
  * Opens the configured store. Each store's module is imported only when used, so that the

@@ -36227,7 +36227,7 @@ function messageOf(error) {
 
 /***/ }),
 
-/***/ 8447:
+/***/ 5106:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36271,7 +36271,22 @@ var schedule = __nccwpck_require__(6318);
 var types = __nccwpck_require__(7940);
 // EXTERNAL MODULE: ./src/token.ts
 var src_token = __nccwpck_require__(4606);
+;// CONCATENATED MODULE: ./src/store/outcome.ts
+/**
+ * Records a run's outcome in the store, and warns when the run's item carries another
+ * contender's token, such as a post step given a forged or stale reservation. Returns whether
+ * the outcome was recorded.
+ */
+async function recordOutcome(store, run, outcome, logger) {
+    const recorded = await store.recordOutcome(run, outcome);
+    if (!recorded) {
+        logger.warn(`run ${run.counter} of job ${run.jobId} carries another contender's token; its outcome was not recorded`);
+    }
+    return recorded;
+}
+
 ;// CONCATENATED MODULE: ./src/runner.ts
+
 
 
 
@@ -36430,8 +36445,8 @@ async function reserveAndRun(context) {
     const seconds = (outcome.durationMs / 1000).toFixed(1);
     const reason = `ran job ${settings.id} as run ${run.counter}: ${outcome.state}, exit status ${outcome.exitCode}, ${seconds} s`;
     try {
-        await store.recordOutcome(run, outcome);
-        logger.info(reason);
+        if (await recordOutcome(store, run, outcome, logger))
+            logger.info(reason);
     }
     catch (error) {
         // The command's status is kept whatever happens to the record.
@@ -43066,8 +43081,8 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/runner.ts + 1 modules
-var runner = __nccwpck_require__(8447);
+// EXTERNAL MODULE: ./src/runner.ts + 2 modules
+var runner = __nccwpck_require__(5106);
 ;// CONCATENATED MODULE: ./src/store/open.ts
 /**
  * Opens the configured store. Each store's module is imported only when used, so that the
@@ -43415,6 +43430,7 @@ function escapeHtml(text) {
 
 
 
+
 /** Key of the saved state that carries the gate-mode run this job reserved. */
 const reservationStateKey = "reservation";
 /**
@@ -43435,7 +43451,8 @@ async function runPost() {
         const run = JSON.parse(saved);
         const outcome = gateOutcome(process.env[outcomeVariable], Math.max(0, Date.now() - run.startMs), logger);
         store = await openStore(storeFromInputs((name) => core.getInput(name)), logger);
-        await store.recordOutcome(run, outcome);
+        if (!(await recordOutcome(store, run, outcome, logger)))
+            return;
         const status = outcome.exitCode === undefined ? "" : `, exit status ${outcome.exitCode}`;
         const decision = `recorded run ${run.counter} of job ${run.jobId} as ${outcome.state}${status}, ${(outcome.durationMs / 1000).toFixed(1)} s`;
         logger.info(decision);

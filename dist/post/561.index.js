@@ -404,8 +404,8 @@ class SqliteStore {
         return Number(result.changes) === 1;
     }
     async recordOutcome(run, outcome) {
-        this.transaction("write to", () => {
-            this.db
+        return this.transaction("write to", () => {
+            const { changes } = this.db
                 .prepare(`UPDATE runs SET state = $state, exit_code = $exit, duration_ms = $duration, signal = $signal,
              log_url = $logUrl, log_error = $logError
            WHERE job_id = $job AND counter = $counter AND token = $token`)
@@ -423,6 +423,7 @@ class SqliteStore {
             this.db
                 .prepare(`UPDATE heads SET state = $state, lease_until_ms = $now WHERE job_id = $job AND token = $token`)
                 .run({ $job: run.jobId, $token: run.token, $state: outcome.state, $now: run.startMs + outcome.durationMs });
+            return changes > 0;
         });
     }
     async readHead(jobId) {

@@ -42680,6 +42680,20 @@ async function openStore(settings, logger, options = {}) {
     return new DynamoStore({ ...settings, logger });
 }
 
+;// CONCATENATED MODULE: ./src/store/outcome.ts
+/**
+ * Records a run's outcome in the store, and warns when the run's item carries another
+ * contender's token, such as a post step given a forged or stale reservation. Returns whether
+ * the outcome was recorded.
+ */
+async function recordOutcome(store, run, outcome, logger) {
+    const recorded = await store.recordOutcome(run, outcome);
+    if (!recorded) {
+        logger.warn(`run ${run.counter} of job ${run.jobId} carries another contender's token; its outcome was not recorded`);
+    }
+    return recorded;
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:os"
@@ -43083,6 +43097,7 @@ function escapeHtml(text) {
 
 
 
+
 /** Key of the saved state that carries the gate-mode run this job reserved. */
 const reservationStateKey = "reservation";
 /**
@@ -43103,7 +43118,8 @@ async function runPost() {
         const run = JSON.parse(saved);
         const outcome = gateOutcome(process.env[outcomeVariable], Math.max(0, Date.now() - run.startMs), logger);
         store = await openStore(storeFromInputs((name) => getInput(name)), logger);
-        await store.recordOutcome(run, outcome);
+        if (!(await recordOutcome(store, run, outcome, logger)))
+            return;
         const status = outcome.exitCode === undefined ? "" : `, exit status ${outcome.exitCode}`;
         const decision = `recorded run ${run.counter} of job ${run.jobId} as ${outcome.state}${status}, ${(outcome.durationMs / 1000).toFixed(1)} s`;
         logger.info(decision);

@@ -1,6 +1,7 @@
 import * as core from "@actions/core";
 import { messageOf } from "../errors.js";
 import { openStore } from "../store/open.js";
+import { recordOutcome } from "../store/outcome.js";
 import type { RunRecord, Store } from "../store/types.js";
 import { storeFromInputs } from "./inputs.js";
 import { ActionLogger } from "./logger.js";
@@ -31,7 +32,7 @@ export async function runPost(): Promise<void> {
       storeFromInputs((name) => core.getInput(name)),
       logger,
     );
-    await store.recordOutcome(run, outcome);
+    if (!(await recordOutcome(store, run, outcome, logger))) return;
     const status = outcome.exitCode === undefined ? "" : `, exit status ${outcome.exitCode}`;
     const decision = `recorded run ${run.counter} of job ${run.jobId} as ${outcome.state}${status}, ${(outcome.durationMs / 1000).toFixed(1)} s`;
     logger.info(decision);

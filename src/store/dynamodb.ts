@@ -398,34 +398,45 @@ export class DynamoStore implements Store {
     }
   }
 
-  async recordOutcome(run: RunRecord, outcome: Outcome): Promise<void> {
+  async recordOutcome(run: RunRecord, outcome: Outcome): Promise<boolean> {
     const endMs = run.startMs + outcome.durationMs;
-    const runUpdate = this.client.send(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: { job_id: { S: run.jobId }, counter: { N: String(run.counter) } },
-        UpdateExpression: `SET #state = :state, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.exitCode === undefined ? "" : ", exit_code = :exit"}${outcome.signal ? ", #signal = :signal" : ""}${outcome.logUrl ? ", log_url = :logUrl" : ""}${outcome.logError ? ", log_error = :logError" : ""}`,
-        // SIGNAL is a DynamoDB reserved word too, so it needs a name placeholder like STATE and TIME.
-        ExpressionAttributeNames: {
-          "#state": "state",
-          "#time": "time",
-          "#token": "token",
-          ...(outcome.signal ? { "#signal": "signal" } : {}),
+    // Only the contender whose token the run item carries records the outcome; the item may be
+    // missing when the write at the start failed.
+    const runUpdate = this.client
+      .send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { job_id: { S: run.jobId }, counter: { N: String(run.counter) } },
+          ConditionExpression: "attribute_not_exists(#token) OR #token = :token",
+          UpdateExpression: `SET #state = :state, duration_ms = :duration, node = :node, #time = :time, start_ms = :start, #token = :token${outcome.exitCode === undefined ? "" : ", exit_code = :exit"}${outcome.signal ? ", #signal = :signal" : ""}${outcome.logUrl ? ", log_url = :logUrl" : ""}${outcome.logError ? ", log_error = :logError" : ""}`,
+          // SIGNAL is a DynamoDB reserved word too, so it needs a name placeholder like STATE and TIME.
+          ExpressionAttributeNames: {
+            "#state": "state",
+            "#time": "time",
+            "#token": "token",
+            ...(outcome.signal ? { "#signal": "signal" } : {}),
+          },
+          ExpressionAttributeValues: {
+            ":state": { S: outcome.state },
+            ...(outcome.exitCode === undefined ? {} : { ":exit": { N: String(outcome.exitCode) } }),
+            ":duration": { N: String(outcome.durationMs) },
+            ":node": { S: run.node },
+            ":time": { S: run.time },
+            ":start": { N: String(run.startMs) },
+            ":token": { S: run.token },
+            ...(outcome.signal ? { ":signal": { S: outcome.signal } } : {}),
+            ...(outcome.logUrl ? { ":logUrl": { S: outcome.logUrl } } : {}),
+            ...(outcome.logError ? { ":logError": { S: outcome.logError } } : {}),
+          },
+        }),
+      )
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          return false;
         },
-        ExpressionAttributeValues: {
-          ":state": { S: outcome.state },
-          ...(outcome.exitCode === undefined ? {} : { ":exit": { N: String(outcome.exitCode) } }),
-          ":duration": { N: String(outcome.durationMs) },
-          ":node": { S: run.node },
-          ":time": { S: run.time },
-          ":start": { N: String(run.startMs) },
-          ":token": { S: run.token },
-          ...(outcome.signal ? { ":signal": { S: outcome.signal } } : {}),
-          ...(outcome.logUrl ? { ":logUrl": { S: outcome.logUrl } } : {}),
-          ...(outcome.logError ? { ":logError": { S: outcome.logError } } : {}),
-        },
-      }),
-    );
+      );
     // The head is released only while it still carries this run's token, so that a late
     // outcome never clears a newer holder's lease.
     const headRelease = this.client
@@ -447,9 +458,10 @@ export class DynamoStore implements Store {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         this.options.logger.warn(`job ${run.jobId} has a newer holder; its head was left as it is`);
       });
-    await Promise.all([runUpdate, headRelease]).catch((error) => {
+    const [recorded] = await Promise.all([runUpdate, headRelease]).catch((error) => {
       throw new Error(describeAwsError(error), { cause: error });
     });
+    return recorded;
   }
 
   async readHead(jobId: string): Promise<Head | undefined> {

@@ -230,9 +230,9 @@ export class SqliteStore implements Store {
     return Number(result.changes) === 1;
   }
 
-  async recordOutcome(run: RunRecord, outcome: Outcome): Promise<void> {
-    this.transaction("write to", () => {
-      this.db
+  async recordOutcome(run: RunRecord, outcome: Outcome): Promise<boolean> {
+    return this.transaction("write to", () => {
+      const { changes } = this.db
         .prepare(
           `UPDATE runs SET state = $state, exit_code = $exit, duration_ms = $duration, signal = $signal,
              log_url = $logUrl, log_error = $logError
@@ -252,6 +252,7 @@ export class SqliteStore implements Store {
       this.db
         .prepare(`UPDATE heads SET state = $state, lease_until_ms = $now WHERE job_id = $job AND token = $token`)
         .run({ $job: run.jobId, $token: run.token, $state: outcome.state, $now: run.startMs + outcome.durationMs });
+      return changes > 0;
     });
   }
 

@@ -151,8 +151,11 @@ export interface Store {
   takeOver(request: TakeoverRequest): Promise<Reservation>;
   /** Moves the lease end forward; returns false when the head no longer carries this token. */
   extendLease(jobId: string, token: string, leaseUntilMs: number): Promise<boolean>;
-  /** Writes the outcome to the run's item and releases the head's lease. */
-  recordOutcome(run: RunRecord, outcome: Outcome): Promise<void>;
+  /**
+   * Writes the outcome to the run's item and releases the head's lease, each only while it
+   * carries this run's token. Returns false when the run's item carries another token.
+   */
+  recordOutcome(run: RunRecord, outcome: Outcome): Promise<boolean>;
   /** Reads the head record, or undefined when the job never ran. */
   readHead(jobId: string): Promise<Head | undefined>;
   /** Lists runs of a job, newest first. */
