@@ -372,11 +372,26 @@ describe.each(targets)("operating on the $name", ({ make }) => {
         'runjop_runs_total{job="nightly"} 3',
         'runjop_running{job="nightly"} 0',
         'runjop_stuck{job="nightly"} 0',
+        'runjop_store_readable{job="nightly"} 1',
         'runjop_check_ok{job="nightly"} 1',
       ]);
       expect(result.stdout).toContain("# TYPE runjop_runs counter\n");
       expect(result.stdout).toContain("# UNIT runjop_last_success_timestamp_seconds seconds\n");
       expect(result.stdout.endsWith("# EOF\n")).toBe(true);
+    });
+
+    test("OpenMetrics reports a store it cannot read", async () => {
+      const missing = join(tempDir(), "missing.sqlite");
+      const result = await runCli(["check", "--store-path", missing, "--id", "nightly", "--format", "openmetrics"]);
+      expect(result.code).toBe(0);
+      expect(lines(result).filter((line) => !line.startsWith("#"))).toEqual([
+        'runjop_store_readable{job="nightly"} 0',
+        'runjop_check_ok{job="nightly"} 0',
+      ]);
+      expect(result.stdout.endsWith("# EOF\n")).toBe(true);
+      expect(result.stderr).toBe(
+        `runjop: error: embedded store ${missing} not found: no job has run with it; check --store-path, or create it with 'runjop init'\n`,
+      );
     });
 
     test("OpenMetrics exits 0 for an unhealthy job", async () => {

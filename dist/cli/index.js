@@ -12488,6 +12488,9 @@ and run times, the latest exit status, the run count, whether a run holds a live
 lease or is stuck, and the check's verdict when --within or --schedule is given.
 Skips are not recorded in the store, so no skip count is exported.
 
+With --format openmetrics, a store that cannot be read still prints metrics, with
+runjop_store_readable 0 and runjop_check_ok 0, and the error on stderr.
+
 Exit status:
   0   healthy; with --format openmetrics, the metrics were printed
   1   not healthy: nobody ran, the latest run failed, the latest success is too
@@ -12529,15 +12532,28 @@ Exit status:
         ...storeOptions,
         helpOption,
     ],
-    async run({ values, openStore, out, nowMs }) {
+    async run({ values, openStore, out, nowMs, logger }) {
         const id = requireId(values, "check");
         const format = values.format ?? "text";
         if (format !== "text" && format !== "openmetrics") {
             throw new errors/* UsageError */.eb(`invalid --format '${String(format)}': expected text or openmetrics`);
         }
         const deadline = parseDeadline(values, nowMs, format === "openmetrics");
-        const store = await openStore();
-        const [head, runs] = await Promise.all([store.readHead(id), store.listRuns(id, runsRead)]);
+        let head;
+        let runs;
+        try {
+            const store = await openStore();
+            [head, runs] = await Promise.all([store.readHead(id), store.listRuns(id, runsRead)]);
+        }
+        catch (error) {
+            if (format !== "openmetrics" || error instanceof errors/* UsageError */.eb)
+                throw error;
+            // A textfile collector keeps serving its last file unless a new one replaces it, so a
+            // store that cannot be read still yields metrics, which say so.
+            logger.error(error instanceof errors/* RunjopError */.tJ ? error.message : `internal error: ${(0,errors/* messageOf */.bD)(error)}`);
+            out(formatUnreadableMetrics(id));
+            return 0;
+        }
         const facts = gatherFacts(head, runs, nowMs);
         const verdict = deadline === undefined ? undefined : judge(id, facts, deadline, nowMs);
         if (format === "openmetrics") {
@@ -12667,10 +12683,26 @@ function formatOpenMetrics(id, facts, verdict) {
     family("runjop_runs", "counter", "Runs started, from the job's counter. Skips are not recorded.", facts.head?.counter ?? 0);
     family("runjop_running", "gauge", "1 while the latest run holds a live lease.", facts.running ? 1 : 0);
     family("runjop_stuck", "gauge", "1 when the latest run is recorded as running but its lease lapsed.", facts.stuck ? 1 : 0);
+    family(storeReadable.name, "gauge", storeReadable.help, 1);
     if (verdict)
         family("runjop_check_ok", "gauge", "1 when the check passed.", verdict.ok ? 1 : 0);
     lines.push("# EOF");
     return `${lines.join("\n")}\n`;
+}
+const storeReadable = { name: "runjop_store_readable", help: "1 when the store could be read." };
+/** Formats the metrics of a check whose store could not be read: the store gauge at 0 and a failed check. */
+function formatUnreadableMetrics(id) {
+    const labels = `{job="${escapeLabel(id)}"}`;
+    return [
+        `# TYPE ${storeReadable.name} gauge`,
+        `# HELP ${storeReadable.name} ${storeReadable.help}`,
+        `${storeReadable.name}${labels} 0`,
+        "# TYPE runjop_check_ok gauge",
+        "# HELP runjop_check_ok 1 when the check passed.",
+        `runjop_check_ok${labels} 0`,
+        "# EOF",
+        "",
+    ].join("\n");
 }
 
 ;// CONCATENATED MODULE: ./src/cli/commands/history.ts

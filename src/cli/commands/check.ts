@@ -1,4 +1,4 @@
-import { UsageError } from "../../errors.js";
+import { messageOf, RunjopError, UsageError } from "../../errors.js";
 import { latestOccurrence, validateSchedule } from "../../schedule.js";
 import { parseSeconds } from "../../settings.js";
 import { futureStartToleranceMs } from "../../store/clock.js";
@@ -37,6 +37,9 @@ for a Prometheus scrape or a node_exporter textfile collector: the latest succes
 and run times, the latest exit status, the run count, whether a run holds a live
 lease or is stuck, and the check's verdict when --within or --schedule is given.
 Skips are not recorded in the store, so no skip count is exported.
+
+With --format openmetrics, a store that cannot be read still prints metrics, with
+runjop_store_readable 0 and runjop_check_ok 0, and the error on stderr.
 
 Exit status:
   0   healthy; with --format openmetrics, the metrics were printed
@@ -79,7 +82,7 @@ Exit status:
     ...storeOptions,
     helpOption,
   ],
-  async run({ values, openStore, out, nowMs }) {
+  async run({ values, openStore, out, nowMs, logger }) {
     const id = requireId(values, "check");
     const format = values.format ?? "text";
     if (format !== "text" && format !== "openmetrics") {
@@ -87,8 +90,19 @@ Exit status:
     }
     const deadline = parseDeadline(values, nowMs, format === "openmetrics");
 
-    const store = await openStore();
-    const [head, runs] = await Promise.all([store.readHead(id), store.listRuns(id, runsRead)]);
+    let head: Head | undefined;
+    let runs: RunRecord[];
+    try {
+      const store = await openStore();
+      [head, runs] = await Promise.all([store.readHead(id), store.listRuns(id, runsRead)]);
+    } catch (error) {
+      if (format !== "openmetrics" || error instanceof UsageError) throw error;
+      // A textfile collector keeps serving its last file unless a new one replaces it, so a
+      // store that cannot be read still yields metrics, which say so.
+      logger.error(error instanceof RunjopError ? error.message : `internal error: ${messageOf(error)}`);
+      out(formatUnreadableMetrics(id));
+      return 0;
+    }
     const facts = gatherFacts(head, runs, nowMs);
     const verdict = deadline === undefined ? undefined : judge(id, facts, deadline, nowMs);
 
@@ -266,7 +280,25 @@ function formatOpenMetrics(id: string, facts: Facts, verdict: { ok: boolean } | 
     "1 when the latest run is recorded as running but its lease lapsed.",
     facts.stuck ? 1 : 0,
   );
+  family(storeReadable.name, "gauge", storeReadable.help, 1);
   if (verdict) family("runjop_check_ok", "gauge", "1 when the check passed.", verdict.ok ? 1 : 0);
   lines.push("# EOF");
   return `${lines.join("\n")}\n`;
+}
+
+const storeReadable = { name: "runjop_store_readable", help: "1 when the store could be read." };
+
+/** Formats the metrics of a check whose store could not be read: the store gauge at 0 and a failed check. */
+function formatUnreadableMetrics(id: string): string {
+  const labels = `{job="${escapeLabel(id)}"}`;
+  return [
+    `# TYPE ${storeReadable.name} gauge`,
+    `# HELP ${storeReadable.name} ${storeReadable.help}`,
+    `${storeReadable.name}${labels} 0`,
+    "# TYPE runjop_check_ok gauge",
+    "# HELP runjop_check_ok 1 when the check passed.",
+    `runjop_check_ok${labels} 0`,
+    "# EOF",
+    "",
+  ].join("\n");
 }
