@@ -12549,7 +12549,7 @@ Exit status:
             if (format !== "openmetrics" || error instanceof errors/* UsageError */.eb)
                 throw error;
             // A textfile collector keeps serving its last file unless a new one replaces it, so a
-            // store that cannot be read still yields metrics, which say so.
+            // store that cannot be read still yields metrics that report the failure.
             logger.error(error instanceof errors/* RunjopError */.tJ ? error.message : `internal error: ${(0,errors/* messageOf */.bD)(error)}`);
             out(formatUnreadableMetrics(id));
             return 0;

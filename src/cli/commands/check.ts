@@ -98,7 +98,7 @@ Exit status:
     } catch (error) {
       if (format !== "openmetrics" || error instanceof UsageError) throw error;
       // A textfile collector keeps serving its last file unless a new one replaces it, so a
-      // store that cannot be read still yields metrics, which say so.
+      // store that cannot be read still yields metrics that report the failure.
       logger.error(error instanceof RunjopError ? error.message : `internal error: ${messageOf(error)}`);
       out(formatUnreadableMetrics(id));
       return 0;
