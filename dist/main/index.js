@@ -36227,6 +36227,57 @@ function messageOf(error) {
 
 /***/ }),
 
+/***/ 8740:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ER: () => (/* binding */ setLongTimeout),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony export maxTimerDelayMs */
+/**
+ * Maximum delay that Node's setTimeout and setInterval accept: 2^31 - 1 ms (about 24.8 days).
+ * Node replaces a longer delay by 1 ms and prints a TimeoutOverflowWarning.
+ */
+const maxTimerDelayMs = 2 ** 31 - 1;
+/**
+ * Calls `callback` once after `delayMs`, which may exceed maxTimerDelayMs: a longer delay is
+ * waited in steps of at most that length, re-arming a fresh setTimeout after each step. With
+ * `unref`, the timer does not keep the process alive.
+ */
+function setLongTimeout(callback, delayMs, options = {}) {
+    const dueMs = performance.now() + Math.max(0, delayMs);
+    let timer;
+    let cleared = false;
+    const arm = () => {
+        const remainingMs = dueMs - performance.now();
+        timer = setTimeout(() => {
+            if (cleared)
+                return;
+            if (performance.now() < dueMs)
+                arm();
+            else
+                callback();
+        }, Math.max(0, Math.min(remainingMs, maxTimerDelayMs)));
+        if (options.unref)
+            timer.unref();
+    };
+    arm();
+    return {
+        clear: () => {
+            cleared = true;
+            clearTimeout(timer);
+        },
+    };
+}
+/** Resolves after `delayMs`, which may exceed maxTimerDelayMs. */
+function sleep(delayMs) {
+    return new Promise((resolve) => setLongTimeout(resolve, delayMs));
+}
+
+
+/***/ }),
+
 /***/ 8447:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36265,6 +36316,8 @@ async function abandonLateReservation(store, run, answeredAfterMs, rangeMs, logg
     return new errors/* ReserveError */.JH(`the reservation of job ${run.jobId} was answered after ${seconds} s, more than its range of ${rangeMs / 1000} s, so the range may have passed; the command did not run and run ${run.counter} is recorded as abandoned`);
 }
 
+// EXTERNAL MODULE: ./src/longTimer.ts
+var longTimer = __nccwpck_require__(8740);
 // EXTERNAL MODULE: ./src/schedule.ts
 var schedule = __nccwpck_require__(6318);
 // EXTERNAL MODULE: ./src/store/types.ts
@@ -36272,6 +36325,7 @@ var types = __nccwpck_require__(7940);
 // EXTERNAL MODULE: ./src/token.ts
 var src_token = __nccwpck_require__(4606);
 ;// CONCATENATED MODULE: ./src/runner.ts
+
 
 
 
@@ -36354,6 +36408,10 @@ async function claimJob(context, command) {
     }
     if (settings.force)
         logger.info(`job ${settings.id} is forced: the range and the schedule occurrence were not checked`);
+    // The store's clock check sets startAfterMs when the occurrence has not started yet on the store's clock.
+    while (reservation.startAfterMs !== undefined && Date.now() < reservation.startAfterMs) {
+        await (0,longTimer/* sleep */.yy)(reservation.startAfterMs - Date.now());
+    }
     return { won: true, run, abandoned: reservation.abandoned };
 }
 /**
