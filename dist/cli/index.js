@@ -8205,13 +8205,23 @@ function startHeartbeat(context, token, reservedAtMs) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   O9: () => (/* binding */ validateSchedule),
 /* harmony export */   Zk: () => (/* binding */ nextOccurrence),
-/* harmony export */   vO: () => (/* binding */ latestOccurrence)
+/* harmony export */   vO: () => (/* binding */ latestOccurrence),
+/* harmony export */   yD: () => (/* binding */ rejectRangeWithSchedule)
 /* harmony export */ });
 /* harmony import */ var cron_parser__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8628);
 /* harmony import */ var cron_parser__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(cron_parser__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 
 
+/**
+ * Rejects a range given together with a schedule, because each occurrence of a schedule runs
+ * once and no range applies. The names are the option or input names for the message.
+ */
+function rejectRangeWithSchedule(rangeName, scheduleName, range, schedule) {
+    if (range === undefined || schedule === undefined)
+        return;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`${rangeName} and ${scheduleName} exclude each other: with ${scheduleName} each occurrence runs once, and no range applies; drop ${rangeName} '${range}'`);
+}
 /**
  * Checks a five-field cron expression (minute hour day-of-month month day-of-week), the form that
  * crontab(5) and GitHub's `on.schedule` use, and returns it trimmed.
@@ -12322,8 +12332,7 @@ function runSettingsFromArgs(values, positionals, afterTerminator) {
     const standbyMax = stringValue(values, "standby-max");
     if (standbyMax !== undefined && values.standby !== true)
         throw new errors/* UsageError */.eb("--standby-max needs --standby: add --standby, or drop --standby-max");
-    if (range !== undefined && schedule !== undefined)
-        throw new errors/* UsageError */.eb(`--range and --schedule exclude each other: with --schedule each occurrence runs once, and no range applies; drop --range '${range}'`);
+    (0,src_schedule/* rejectRangeWithSchedule */.yD)("--range", "--schedule", range, schedule);
     const rangeSeconds = range === undefined ? src_settings/* defaults */.NT.rangeSeconds : (0,src_settings/* parseSeconds */.fL)("--range", range);
     return {
         id,
