@@ -1,5 +1,7 @@
 import { DynamoDBClient, QueryCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { githubEnv, runAction, type ActionResult } from "./helpers/action.js";
 import { tempDir } from "./helpers/cli.js";
@@ -339,6 +341,18 @@ describe("action rejects bad input", () => {
     ["force that is no boolean", { force: "yes" }, {}, /^::error::invalid input force 'yes': expected true or false$/],
     ["invalid schedule", { schedule: "61 * * * *" }, {}, /^::error::invalid input schedule '61 \* \* \* \*'/],
     [
+      "range with schedule",
+      { range: "10", schedule: "0 0 * * *" },
+      {},
+      /^::error::input range and input schedule exclude each other: with input schedule each occurrence runs once, and no range applies; drop input range '10'$/,
+    ],
+    [
+      "s3 that is no S3 URL",
+      { s3: "https://logs.example/ci" },
+      {},
+      /^::error::invalid input s3 'https:\/\/logs\.example\/ci': expected s3:\/\/BUCKET or s3:\/\/BUCKET\/PREFIX$/,
+    ],
+    [
       "missing working directory",
       { "working-directory": "/nonexistent/folder" },
       {},
@@ -363,6 +377,27 @@ describe("action rejects bad input", () => {
     expect(errorLines(result)).toHaveLength(1);
     expect(errorLines(result)[0]).toMatch(message);
     expect(result.outputs).toEqual({});
+    expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe("action messages name inputs", () => {
+  test("unreachable endpoint names input endpoint-url", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const marker = join(tempDir(), "ran");
+    const result = await runAction("main", {
+      inputs: { id: "down", table, "endpoint-url": `http://127.0.0.1:${port}`, run: `touch ${marker}` },
+      env: { ...awsTestEnv(), ...githubEnv("org/alpha", "710") },
+    });
+    expect(result.code).toBe(1);
+    expect(errorLines(result)).toHaveLength(1);
+    expect(errorLines(result)[0]).toMatch(
+      /^::error::could not reserve job down in DynamoDB table action at http:\/\/127\.0\.0\.1:\d+.*the endpoint is unreachable \(ECONNREFUSED.*; check input endpoint-url, the region and the network$/,
+    );
+    expect(result.stdout).not.toContain("--endpoint-url");
     expect(existsSync(marker)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { cliEnv, runCli, tempDir } from "./helpers/cli.js";
@@ -147,7 +147,7 @@ describe("clock skew with a schedule", () => {
     expect(early.code).toBe(75);
     expect(early.ran).toBe(false);
     expect(early.stderr).toMatch(
-      /this host's clock is 1[45]\d\.\d s \(±\d\.\d s\) ahead of the store's \(from DynamoDB's Date header\), so the occurrence of \d{4}-\d\d-\d\d \d\d:\d\d:00 UTC of job sched-fast starts in \d+\.\d s on the store's clock; the command did not run/,
+      /this host's clock is 1[45]\d\.\d s \(±\d\.\d s\) ahead of the store's \(from DynamoDB's Date header\), so the occurrence of \d{4}-\d\d-\d\d \d\d:\d\d:00 UTC of job sched-fast starts in \d+\.\d s on the store's clock, later than the maximum wait of 5 s; the command did not run/,
     );
     expect(early.stderr).not.toContain("range");
     // The head it wrote is deleted, so the correct host takes the current occurrence.
@@ -170,6 +170,61 @@ describe("clock skew with a schedule", () => {
     const headAfter = (await jobItems(client, table, "sched-fast")).find((item) => item.counter.N === "0");
     expect(headAfter).toEqual(head);
     expect(await runRows(client, table, "sched-fast")).toEqual([["1", "correct", "succeeded"]]);
+  });
+
+  test("host 2 s fast waits for the occurrence", async () => {
+    // Time from spawning runjop to its UpdateItem reaching the proxy, measured on a job without a schedule.
+    const arrivals: number[] = [];
+    proxy.addRule({
+      operation: "UpdateItem",
+      fault: { kind: "delay", ms: 0 },
+      when: () => {
+        arrivals.push(Date.now());
+        return false;
+      },
+    });
+    const warmUpStartMs = Date.now();
+    const warmUp = await contend("sched-wait-warm-up", "warm-up", 0, ["--range", "10"], proxy.url);
+    expect(warmUp.code).toBe(0);
+    // The first UpdateItem is the reservation, and the others record the run.
+    expect(arrivals.length).toBeGreaterThan(0);
+    const startupMs = arrivals[0] - warmUpStartMs;
+    arrivals.length = 0;
+
+    // The proxy shifts the store's clock so that the reservation reaches it 1 s before a minute
+    // starts, in the middle of the 2 s in which this host's clock has already passed that minute.
+    const spawnMs = Date.now();
+    const arrivalMs = spawnMs + startupMs;
+    const occurrenceMs = Math.ceil(arrivalMs / minuteMs) * minuteMs + minuteMs;
+    proxy.dateShiftMs = occurrenceMs - 1000 - arrivalMs;
+    const startFile = join(tempDir(), "started");
+    const fast = await runCli(
+      [
+        ...["--table", table, "--endpoint-url", proxy.url, "--id", "sched-wait", "--node", "fast", ...everyMinute],
+        `env -u LD_PRELOAD date +%s%3N > ${startFile}`,
+      ],
+      { env: skewedEnv((proxy.dateShiftMs + 2000) / 1000) },
+    );
+    const reservedAtStoreMs = arrivals[0] + proxy.dateShiftMs;
+    expect(reservedAtStoreMs).toBeGreaterThan(occurrenceMs - 2000);
+    expect(reservedAtStoreMs).toBeLessThan(occurrenceMs);
+    expect(fast.code).toBe(0);
+    const warnings = fast.stderr.split("\n").filter((line) => line.startsWith("runjop: warning:"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^runjop: warning: this host's clock is [123]\.\d s \(±0\.\d s\) ahead of the store's \(from DynamoDB's Date header\), so the occurrence of \d{4}-\d\d-\d\d \d\d:\d\d:00 UTC of job sched-wait starts in [0-2]\.\d s on the store's clock; waiting [0-3]\.\d s before the command starts/,
+    );
+    const commandStartedAtStoreMs = Number(readFileSync(startFile, "utf8")) + proxy.dateShiftMs;
+    expect(commandStartedAtStoreMs).toBeGreaterThanOrEqual(occurrenceMs);
+    expect(commandStartedAtStoreMs).toBeLessThan(occurrenceMs + 4000);
+    const head = (await jobItems(client, table, "sched-wait")).find((item) => item.counter.N === "0")!;
+    expect(Number(head.occurrence_ms.N)).toBe(occurrenceMs);
+
+    // A host whose clock agrees with the store's sees the occurrence reserved and skips it.
+    const correct = await contend("sched-wait", "correct", proxy.dateShiftMs / 1000, everyMinute, proxy.url);
+    expect(correct.code).toBe(0);
+    expect(correct.ran).toBe(false);
+    expect(await runRows(client, table, "sched-wait")).toEqual([["1", "fast", "succeeded"]]);
   });
 
   test("slow host is warned against the interval", async () => {

@@ -1,6 +1,7 @@
 import { messageOf } from "./errors.js";
 import { abandonLateReservation } from "./lateReservation.js";
 import type { Logger } from "./log.js";
+import { sleep } from "./longTimer.js";
 import { latestOccurrence, nextOccurrence } from "./schedule.js";
 import type { Command, RunSettings } from "./settings.js";
 import { formatUtc, type Head, type Outcome, type RunRecord, type Store } from "./store/types.js";
@@ -141,6 +142,10 @@ export async function claimJob(context: ReserveContext, command?: string): Promi
   }
   if (settings.force)
     logger.info(`job ${settings.id} is forced: the range and the schedule occurrence were not checked`);
+  // The store's clock check sets startAfterMs when the occurrence has not started yet on the store's clock.
+  while (reservation.startAfterMs !== undefined && Date.now() < reservation.startAfterMs) {
+    await sleep(reservation.startAfterMs - Date.now());
+  }
   return { won: true, run, abandoned: reservation.abandoned };
 }
 

@@ -2,6 +2,22 @@ import { CronExpressionParser } from "cron-parser";
 import { UsageError } from "./errors.js";
 
 /**
+ * Rejects a range given together with a schedule, because each occurrence of a schedule runs
+ * once and no range applies. The names are the option or input names for the message.
+ */
+export function rejectRangeWithSchedule(
+  rangeName: string,
+  scheduleName: string,
+  range: string | undefined,
+  schedule: string | undefined,
+): void {
+  if (range === undefined || schedule === undefined) return;
+  throw new UsageError(
+    `${rangeName} and ${scheduleName} exclude each other: with ${scheduleName} each occurrence runs once, and no range applies; drop ${rangeName} '${range}'`,
+  );
+}
+
+/**
  * Checks a five-field cron expression (minute hour day-of-month month day-of-week), the form that
  * crontab(5) and GitHub's `on.schedule` use, and returns it trimmed.
  */

@@ -52,6 +52,12 @@ export interface FaultProxy {
    * clock, so that a runjop under faketime sees a store that shares its shifted clock.
    */
   dateFromSigningTime: boolean;
+  /**
+   * Milliseconds added to the proxy's clock in the Date header of each response, so that the
+   * store's clock differs from the real one. 0 keeps the upstream's header, and
+   * dateFromSigningTime takes precedence.
+   */
+  dateShiftMs: number;
   close(): Promise<void>;
 }
 
@@ -95,11 +101,13 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     url: "",
     returnItemOnConditionFailure: false,
     dateFromSigningTime: false,
+    dateShiftMs: 0,
     addRule: (rule) => rules.push({ rule, used: 0 }),
     reset: () => {
       rules = [];
       counts.clear();
       proxy.returnItemOnConditionFailure = false;
+      proxy.dateShiftMs = 0;
     },
     count: (operation) => counts.get(operation) ?? 0,
     close: () =>
@@ -194,6 +202,8 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     if (proxy.dateFromSigningTime && signed) {
       const [, year, month, day, hour, minute, second] = signed;
       headers.date = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}Z`).toUTCString();
+    } else if (proxy.dateShiftMs !== 0) {
+      headers.date = new Date(Date.now() + proxy.dateShiftMs).toUTCString();
     }
     outgoing.writeHead(answer.status, headers);
     outgoing.end(answerBody);

@@ -2,57 +2,6 @@ export const id = 326;
 export const ids = [326];
 export const modules = {
 
-/***/ 8740:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   ER: () => (/* binding */ setLongTimeout),
-/* harmony export */   yy: () => (/* binding */ sleep)
-/* harmony export */ });
-/* unused harmony export maxTimerDelayMs */
-/**
- * Maximum delay that Node's setTimeout and setInterval accept: 2^31 - 1 ms (about 24.8 days).
- * Node replaces a longer delay by 1 ms and prints a TimeoutOverflowWarning.
- */
-const maxTimerDelayMs = 2 ** 31 - 1;
-/**
- * Calls `callback` once after `delayMs`, which may exceed maxTimerDelayMs: a longer delay is
- * waited in steps of at most that length, re-arming a fresh setTimeout after each step. With
- * `unref`, the timer does not keep the process alive.
- */
-function setLongTimeout(callback, delayMs, options = {}) {
-    const dueMs = performance.now() + Math.max(0, delayMs);
-    let timer;
-    let cleared = false;
-    const arm = () => {
-        const remainingMs = dueMs - performance.now();
-        timer = setTimeout(() => {
-            if (cleared)
-                return;
-            if (performance.now() < dueMs)
-                arm();
-            else
-                callback();
-        }, Math.max(0, Math.min(remainingMs, maxTimerDelayMs)));
-        if (options.unref)
-            timer.unref();
-    };
-    arm();
-    return {
-        clear: () => {
-            cleared = true;
-            clearTimeout(timer);
-        },
-    };
-}
-/** Resolves after `delayMs`, which may exceed maxTimerDelayMs. */
-function sleep(delayMs) {
-    return new Promise((resolve) => setLongTimeout(resolve, delayMs));
-}
-
-
-/***/ }),
-
 /***/ 8326:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 

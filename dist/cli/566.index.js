@@ -292,12 +292,14 @@ class DynamoStore {
     async reserve(request) {
         const { previousItem, ...reservation } = await this.reserveCreatingTable(request);
         // The store's clock is known only from the responses, so the check follows the write.
-        const skewError = (0,clock/* checkOffset */.g9)(this.clock.offset(), request, this.options.logger);
-        if (skewError) {
+        const verdict = (0,clock/* checkOffset */.g9)(this.clock.offset(), request, this.options.logger);
+        if ("error" in verdict) {
             if (reservation.won)
                 await this.rollBack(request, previousItem);
-            throw skewError;
+            throw verdict.error;
         }
+        if (reservation.won && verdict.startAfterMs !== undefined)
+            return { ...reservation, startAfterMs: verdict.startAfterMs };
         return reservation;
     }
     async reserveCreatingTable(request) {

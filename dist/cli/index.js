@@ -7858,6 +7858,57 @@ function messageOf(error) {
 
 /***/ }),
 
+/***/ 8740:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ER: () => (/* binding */ setLongTimeout),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony export maxTimerDelayMs */
+/**
+ * Maximum delay that Node's setTimeout and setInterval accept: 2^31 - 1 ms (about 24.8 days).
+ * Node replaces a longer delay by 1 ms and prints a TimeoutOverflowWarning.
+ */
+const maxTimerDelayMs = 2 ** 31 - 1;
+/**
+ * Calls `callback` once after `delayMs`, which may exceed maxTimerDelayMs: a longer delay is
+ * waited in steps of at most that length, re-arming a fresh setTimeout after each step. With
+ * `unref`, the timer does not keep the process alive.
+ */
+function setLongTimeout(callback, delayMs, options = {}) {
+    const dueMs = performance.now() + Math.max(0, delayMs);
+    let timer;
+    let cleared = false;
+    const arm = () => {
+        const remainingMs = dueMs - performance.now();
+        timer = setTimeout(() => {
+            if (cleared)
+                return;
+            if (performance.now() < dueMs)
+                arm();
+            else
+                callback();
+        }, Math.max(0, Math.min(remainingMs, maxTimerDelayMs)));
+        if (options.unref)
+            timer.unref();
+    };
+    arm();
+    return {
+        clear: () => {
+            cleared = true;
+            clearTimeout(timer);
+        },
+    };
+}
+/** Resolves after `delayMs`, which may exceed maxTimerDelayMs. */
+function sleep(delayMs) {
+    return new Promise((resolve) => setLongTimeout(resolve, delayMs));
+}
+
+
+/***/ }),
+
 /***/ 5106:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -7895,6 +7946,8 @@ async function abandonLateReservation(store, run, answeredAfterMs, rangeMs, logg
     return new errors/* ReserveError */.JH(`the reservation of job ${run.jobId} was answered after ${seconds} s, more than its range of ${rangeMs / 1000} s, so the range may have passed; the command did not run and run ${run.counter} is recorded as abandoned`);
 }
 
+// EXTERNAL MODULE: ./src/longTimer.ts
+var longTimer = __nccwpck_require__(8740);
 // EXTERNAL MODULE: ./src/schedule.ts
 var schedule = __nccwpck_require__(6318);
 // EXTERNAL MODULE: ./src/store/types.ts
@@ -7916,6 +7969,7 @@ async function recordOutcome(store, run, outcome, logger) {
 }
 
 ;// CONCATENATED MODULE: ./src/runner.ts
+
 
 
 
@@ -7999,6 +8053,10 @@ async function claimJob(context, command) {
     }
     if (settings.force)
         logger.info(`job ${settings.id} is forced: the range and the schedule occurrence were not checked`);
+    // The store's clock check sets startAfterMs when the occurrence has not started yet on the store's clock.
+    while (reservation.startAfterMs !== undefined && Date.now() < reservation.startAfterMs) {
+        await (0,longTimer/* sleep */.yy)(reservation.startAfterMs - Date.now());
+    }
     return { won: true, run, abandoned: reservation.abandoned };
 }
 /**
@@ -8162,13 +8220,23 @@ function startHeartbeat(context, token, reservedAtMs) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   O9: () => (/* binding */ validateSchedule),
 /* harmony export */   Zk: () => (/* binding */ nextOccurrence),
-/* harmony export */   vO: () => (/* binding */ latestOccurrence)
+/* harmony export */   vO: () => (/* binding */ latestOccurrence),
+/* harmony export */   yD: () => (/* binding */ rejectRangeWithSchedule)
 /* harmony export */ });
 /* harmony import */ var cron_parser__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8628);
 /* harmony import */ var cron_parser__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(cron_parser__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 
 
+/**
+ * Rejects a range given together with a schedule, because each occurrence of a schedule runs
+ * once and no range applies. The names are the option or input names for the message.
+ */
+function rejectRangeWithSchedule(rangeName, scheduleName, range, schedule) {
+    if (range === undefined || schedule === undefined)
+        return;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`${rangeName} and ${scheduleName} exclude each other: with ${scheduleName} each occurrence runs once, and no range applies; drop ${rangeName} '${range}'`);
+}
 /**
  * Checks a five-field cron expression (minute hour day-of-month month day-of-week), the form that
  * crontab(5) and GitHub's `on.schedule` use, and returns it trimmed.
@@ -8383,7 +8451,7 @@ function defaultNode() {
 /* harmony export */   g9: () => (/* binding */ checkOffset),
 /* harmony export */   mM: () => (/* binding */ StoreClock)
 /* harmony export */ });
-/* unused harmony exports warnFraction, describeOffset */
+/* unused harmony exports warnFraction, describeOffset, maxOccurrenceWaitMs */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7940);
 
@@ -8433,52 +8501,71 @@ function describeOffset(offset) {
     const error = (offset.errorMs / 1000).toFixed(1);
     return `${seconds} s (±${error} s) ${offset.offsetMs >= 0 ? "ahead of" : "behind"}`;
 }
+/** Maximum wait, in milliseconds, for a reserved occurrence that has not started yet on the store's clock. */
+const maxOccurrenceWaitMs = 5000;
 /**
- * Checks the measured offset after a reservation and returns an error to raise, or undefined.
+ * Checks the measured offset after a reservation, and returns an error to raise or the time
+ * before which the command must not start.
  *
  * Without a schedule, contenders compare the latest start with their own clocks, so an offset as
  * large as the range lets two runs start within one range. The check raises when the offset
  * surely exceeds the range, and warns above a quarter of it.
  *
  * With a schedule the range is not used, and the hazard is a fast clock. A host ahead of the
- * others reaches the next occurrence first and takes it, so it runs early and the hosts whose
- * clocks are right skip that occurrence. The check raises when the reserved occurrence surely
- * has not started yet on the store's clock, so no run starts more than the estimate's error
- * before its occurrence, whatever the interval. A correct host whose reservation arrives between
- * this write and its roll-back skips the occurrence. A slow clock cannot run an occurrence
- * twice, so it only gets a warning when the offset exceeds a quarter of the time between the
- * occurrence and the next.
+ * others reaches the next occurrence first and takes it, so it would run early. Cron starts a
+ * host's job at its own minute, so a host that is only 1 s ahead reaches every occurrence before
+ * the store's clock does. The check therefore compares the time until the occurrence starts on
+ * the store's clock with a bound: the smallest of 5 s, a quarter of the time between the
+ * occurrence and the next, and a third of the lease. Within the bound the reservation is kept,
+ * one warning names the offset, and the command starts once the occurrence has started on the
+ * store's clock plus the estimate's error. The other hosts see the occurrence reserved and skip
+ * it, as after any run. Beyond the bound the check raises, so that the hosts whose clocks are
+ * right run the occurrence. A correct host whose reservation arrives between this write and its
+ * roll-back skips the occurrence. The third of the lease keeps the wait shorter than the time
+ * left before the first lease renewal is due. A slow clock cannot run an occurrence twice, so it
+ * only gets a warning when the offset exceeds a quarter of the time between occurrences.
  */
 function checkOffset(offset, request, logger) {
     if (!offset)
-        return undefined;
+        return {};
     const measured = `this host's clock is ${describeOffset(offset)} the store's (from DynamoDB's Date header)`;
     if (request.occurrenceMs !== undefined)
         return checkScheduledOffset(offset, { ...request, occurrenceMs: request.occurrenceMs }, measured, logger);
     const magnitude = Math.abs(offset.offsetMs);
     const rangeSeconds = request.rangeMs / 1000;
     if (magnitude - offset.errorMs > request.rangeMs) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ReserveError */ .JH(`${measured}, more than the range of ${rangeSeconds} s of job ${request.jobId}, so runs could overlap; the command did not run: synchronise the clock (NTP) and try again`);
+        return {
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ReserveError */ .JH(`${measured}, more than the range of ${rangeSeconds} s of job ${request.jobId}, so runs could overlap; the command did not run: synchronise the clock (NTP) and try again`),
+        };
     }
     if (magnitude > request.rangeMs * warnFraction) {
         logger.warn(`${measured}, more than a quarter of the range of ${rangeSeconds} s of job ${request.jobId}; synchronise the clock (NTP)`);
     }
-    return undefined;
+    return {};
 }
 function checkScheduledOffset(offset, request, measured, logger) {
-    const storeNowMs = request.nowMs - offset.offsetMs;
-    const startsInMs = request.occurrenceMs - storeNowMs;
-    // Beyond the estimate's error the occurrence surely lies ahead of the store's clock.
-    if (startsInMs > offset.errorMs) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ReserveError */ .JH(`${measured}, so the occurrence of ${(0,_types_js__WEBPACK_IMPORTED_MODULE_1__/* .formatUtc */ .a)(request.occurrenceMs)} UTC of job ${request.jobId} starts in ${(startsInMs / 1000).toFixed(1)} s on the store's clock; the command did not run, so that the hosts with a correct clock run it: synchronise the clock (NTP) and try again`);
+    const nowMs = Date.now();
+    const startsInMs = request.occurrenceMs - (nowMs - offset.offsetMs);
+    // On this host's clock, the time at which the occurrence has surely started on the store's clock.
+    const startAfterMs = request.occurrenceMs + offset.offsetMs + offset.errorMs;
+    const intervalMs = request.nextOccurrenceMs === undefined ? undefined : request.nextOccurrenceMs - request.occurrenceMs;
+    const boundMs = Math.min(maxOccurrenceWaitMs, (intervalMs ?? Infinity) * warnFraction, request.leaseMs / 3);
+    const occurrence = `the occurrence of ${(0,_types_js__WEBPACK_IMPORTED_MODULE_1__/* .formatUtc */ .a)(request.occurrenceMs)} UTC of job ${request.jobId}`;
+    const startsIn = `starts in ${(startsInMs / 1000).toFixed(1)} s on the store's clock`;
+    if (startsInMs > boundMs) {
+        return {
+            error: new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ReserveError */ .JH(`${measured}, so ${occurrence} ${startsIn}, later than the maximum wait of ${boundMs / 1000} s; the command did not run, so that the hosts with a correct clock run it: synchronise the clock (NTP) and try again`),
+        };
     }
-    if (request.nextOccurrenceMs === undefined)
-        return undefined;
-    const intervalMs = request.nextOccurrenceMs - request.occurrenceMs;
-    if (Math.abs(offset.offsetMs) > intervalMs * warnFraction) {
+    if (startsInMs > 0) {
+        logger.warn(`${measured}, so ${occurrence} ${startsIn}; waiting ${((startAfterMs - nowMs) / 1000).toFixed(1)} s before the command starts: synchronise the clock (NTP)`);
+        return { startAfterMs };
+    }
+    if (intervalMs !== undefined && Math.abs(offset.offsetMs) > intervalMs * warnFraction) {
         logger.warn(`${measured}, more than a quarter of the ${intervalMs / 1000} s between occurrences of job ${request.jobId}; synchronise the clock (NTP)`);
     }
-    return undefined;
+    // Within the estimate's error the occurrence may not have started yet, so the command waits out that error.
+    return startAfterMs > nowMs ? { startAfterMs } : {};
 }
 /**
  * Time by which a recorded start may lie ahead of the reader's clock before `check` and `status`
@@ -12260,8 +12347,7 @@ function runSettingsFromArgs(values, positionals, afterTerminator) {
     const standbyMax = stringValue(values, "standby-max");
     if (standbyMax !== undefined && values.standby !== true)
         throw new errors/* UsageError */.eb("--standby-max needs --standby: add --standby, or drop --standby-max");
-    if (range !== undefined && schedule !== undefined)
-        throw new errors/* UsageError */.eb(`--range and --schedule exclude each other: with --schedule each occurrence runs once, and no range applies; drop --range '${range}'`);
+    (0,src_schedule/* rejectRangeWithSchedule */.yD)("--range", "--schedule", range, schedule);
     const rangeSeconds = range === undefined ? src_settings/* defaults */.NT.rangeSeconds : (0,src_settings/* parseSeconds */.fL)("--range", range);
     return {
         id,

@@ -36227,6 +36227,57 @@ function messageOf(error) {
 
 /***/ }),
 
+/***/ 8740:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ER: () => (/* binding */ setLongTimeout),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony export maxTimerDelayMs */
+/**
+ * Maximum delay that Node's setTimeout and setInterval accept: 2^31 - 1 ms (about 24.8 days).
+ * Node replaces a longer delay by 1 ms and prints a TimeoutOverflowWarning.
+ */
+const maxTimerDelayMs = 2 ** 31 - 1;
+/**
+ * Calls `callback` once after `delayMs`, which may exceed maxTimerDelayMs: a longer delay is
+ * waited in steps of at most that length, re-arming a fresh setTimeout after each step. With
+ * `unref`, the timer does not keep the process alive.
+ */
+function setLongTimeout(callback, delayMs, options = {}) {
+    const dueMs = performance.now() + Math.max(0, delayMs);
+    let timer;
+    let cleared = false;
+    const arm = () => {
+        const remainingMs = dueMs - performance.now();
+        timer = setTimeout(() => {
+            if (cleared)
+                return;
+            if (performance.now() < dueMs)
+                arm();
+            else
+                callback();
+        }, Math.max(0, Math.min(remainingMs, maxTimerDelayMs)));
+        if (options.unref)
+            timer.unref();
+    };
+    arm();
+    return {
+        clear: () => {
+            cleared = true;
+            clearTimeout(timer);
+        },
+    };
+}
+/** Resolves after `delayMs`, which may exceed maxTimerDelayMs. */
+function sleep(delayMs) {
+    return new Promise((resolve) => setLongTimeout(resolve, delayMs));
+}
+
+
+/***/ }),
+
 /***/ 5106:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -36265,6 +36316,8 @@ async function abandonLateReservation(store, run, answeredAfterMs, rangeMs, logg
     return new errors/* ReserveError */.JH(`the reservation of job ${run.jobId} was answered after ${seconds} s, more than its range of ${rangeMs / 1000} s, so the range may have passed; the command did not run and run ${run.counter} is recorded as abandoned`);
 }
 
+// EXTERNAL MODULE: ./src/longTimer.ts
+var longTimer = __nccwpck_require__(8740);
 // EXTERNAL MODULE: ./src/schedule.ts
 var schedule = __nccwpck_require__(6318);
 // EXTERNAL MODULE: ./src/store/types.ts
@@ -36286,6 +36339,7 @@ async function recordOutcome(store, run, outcome, logger) {
 }
 
 ;// CONCATENATED MODULE: ./src/runner.ts
+
 
 
 
@@ -36369,6 +36423,10 @@ async function claimJob(context, command) {
     }
     if (settings.force)
         logger.info(`job ${settings.id} is forced: the range and the schedule occurrence were not checked`);
+    // The store's clock check sets startAfterMs when the occurrence has not started yet on the store's clock.
+    while (reservation.startAfterMs !== undefined && Date.now() < reservation.startAfterMs) {
+        await (0,longTimer/* sleep */.yy)(reservation.startAfterMs - Date.now());
+    }
     return { won: true, run, abandoned: reservation.abandoned };
 }
 /**
@@ -36532,13 +36590,23 @@ function startHeartbeat(context, token, reservedAtMs) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   O9: () => (/* binding */ validateSchedule),
 /* harmony export */   Zk: () => (/* binding */ nextOccurrence),
-/* harmony export */   vO: () => (/* binding */ latestOccurrence)
+/* harmony export */   vO: () => (/* binding */ latestOccurrence),
+/* harmony export */   yD: () => (/* binding */ rejectRangeWithSchedule)
 /* harmony export */ });
 /* harmony import */ var cron_parser__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8628);
 /* harmony import */ var cron_parser__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(cron_parser__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 
 
+/**
+ * Rejects a range given together with a schedule, because each occurrence of a schedule runs
+ * once and no range applies. The names are the option or input names for the message.
+ */
+function rejectRangeWithSchedule(rangeName, scheduleName, range, schedule) {
+    if (range === undefined || schedule === undefined)
+        return;
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`${rangeName} and ${scheduleName} exclude each other: with ${scheduleName} each occurrence runs once, and no range applies; drop ${rangeName} '${range}'`);
+}
 /**
  * Checks a five-field cron expression (minute hour day-of-month month day-of-week), the form that
  * crontab(5) and GitHub's `on.schedule` use, and returns it trimmed.
@@ -43105,7 +43173,7 @@ var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/schedule.ts
-var schedule = __nccwpck_require__(6318);
+var src_schedule = __nccwpck_require__(6318);
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __nccwpck_require__(8750);
 ;// CONCATENATED MODULE: ./src/upload/settings.ts
@@ -43209,6 +43277,8 @@ function actionSettingsFromInputs(input, env) {
     const range = input("range");
     const lease = input("lease");
     const node = input("node");
+    // Only the schedule input excludes range: a workflow that also runs on other events uses range there.
+    (0,src_schedule/* rejectRangeWithSchedule */.yD)("input range", "input schedule", range || undefined, input("schedule") || undefined);
     const base = {
         id: (0,src_settings/* validateId */.GZ)("input id", rawId),
         rangeSeconds: range === "" ? src_settings/* defaults */.NT.rangeSeconds : (0,src_settings/* parseSeconds */.fL)("input range", range),
@@ -43286,7 +43356,7 @@ function retryIdentity(env) {
 function scheduleFromInputs(input, env) {
     const given = input("schedule");
     if (given !== "")
-        return (0,schedule/* validateSchedule */.O9)("input schedule", given);
+        return (0,src_schedule/* validateSchedule */.O9)("input schedule", given);
     if (env.GITHUB_EVENT_NAME !== "schedule")
         return undefined;
     const path = env.GITHUB_EVENT_PATH;
@@ -43302,7 +43372,7 @@ function scheduleFromInputs(input, env) {
     if (typeof expression !== "string") {
         throw new errors/* UsageError */.eb(`the schedule event payload at ${path} has no cron expression in its schedule field; set input schedule`);
     }
-    return (0,schedule/* validateSchedule */.O9)("schedule in the event payload", expression);
+    return (0,src_schedule/* validateSchedule */.O9)("schedule in the event payload", expression);
 }
 function shellCommand(shell, script) {
     const name = shell === "" ? actionDefaults.shell : shell;
@@ -43333,8 +43403,35 @@ function parseBoolean(name, value) {
 ;// CONCATENATED MODULE: ./src/action/logger.ts
 
 /**
+ * The action's names for the CLI options that shared messages give as advice. The action has no
+ * S3 endpoint input, and the AWS SDK reads the S3 endpoint from AWS_ENDPOINT_URL_S3.
+ */
+const actionNames = {
+    id: "input id",
+    node: "input node",
+    range: "input range",
+    lease: "input lease",
+    schedule: "input schedule",
+    force: "input force",
+    table: "input table",
+    region: "input region",
+    "endpoint-url": "input endpoint-url",
+    s3: "input s3",
+    "s3-endpoint-url": "AWS_ENDPOINT_URL_S3",
+};
+/** A quoted value ('...' or a JSON string) or a CLI option such as --endpoint-url. */
+const quotedOrOption = /'[^']*'|"(?:[^"\\]|\\.)*"|(?<![\w-])--([a-z0-9][a-z0-9-]*)/g;
+/**
+ * Rewrites the CLI options that a shared message names into the action's inputs, such as
+ * --endpoint-url into input endpoint-url. Quoted values and unknown options stay as they are.
+ */
+function inActionTerms(message) {
+    return message.replace(quotedOrOption, (whole, option) => option !== undefined && Object.hasOwn(actionNames, option) ? actionNames[option] : whole);
+}
+/**
  * Sends runjop's log lines to the step log through the toolkit. Debug lines show when the
- * workflow enables step debug logging; warnings and errors also become annotations.
+ * workflow enables step debug logging; warnings and errors also become annotations, in the
+ * action's input names.
  */
 class logger_ActionLogger {
     debug(message) {
@@ -43344,10 +43441,10 @@ class logger_ActionLogger {
         info(`runjop: ${message}`);
     }
     warn(message) {
-        warning(message);
+        warning(inActionTerms(message));
     }
     error(message) {
-        error(message);
+        error(inActionTerms(message));
     }
 }
 
@@ -43577,7 +43674,7 @@ async function runMain() {
     }
     catch (error) {
         if (error instanceof errors/* RunjopError */.tJ)
-            setFailed(error.message);
+            setFailed(inActionTerms(error.message));
         else
             setFailed(`internal error in runjop: ${error instanceof Error ? (error.stack ?? error.message) : (0,errors/* messageOf */.bD)(error)}`);
     }

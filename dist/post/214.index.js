@@ -260,52 +260,71 @@ function describeOffset(offset) {
     const error = (offset.errorMs / 1000).toFixed(1);
     return `${seconds} s (±${error} s) ${offset.offsetMs >= 0 ? "ahead of" : "behind"}`;
 }
+/** Maximum wait, in milliseconds, for a reserved occurrence that has not started yet on the store's clock. */
+const maxOccurrenceWaitMs = 5000;
 /**
- * Checks the measured offset after a reservation and returns an error to raise, or undefined.
+ * Checks the measured offset after a reservation, and returns an error to raise or the time
+ * before which the command must not start.
  *
  * Without a schedule, contenders compare the latest start with their own clocks, so an offset as
  * large as the range lets two runs start within one range. The check raises when the offset
  * surely exceeds the range, and warns above a quarter of it.
  *
  * With a schedule the range is not used, and the hazard is a fast clock. A host ahead of the
- * others reaches the next occurrence first and takes it, so it runs early and the hosts whose
- * clocks are right skip that occurrence. The check raises when the reserved occurrence surely
- * has not started yet on the store's clock, so no run starts more than the estimate's error
- * before its occurrence, whatever the interval. A correct host whose reservation arrives between
- * this write and its roll-back skips the occurrence. A slow clock cannot run an occurrence
- * twice, so it only gets a warning when the offset exceeds a quarter of the time between the
- * occurrence and the next.
+ * others reaches the next occurrence first and takes it, so it would run early. Cron starts a
+ * host's job at its own minute, so a host that is only 1 s ahead reaches every occurrence before
+ * the store's clock does. The check therefore compares the time until the occurrence starts on
+ * the store's clock with a bound: the smallest of 5 s, a quarter of the time between the
+ * occurrence and the next, and a third of the lease. Within the bound the reservation is kept,
+ * one warning names the offset, and the command starts once the occurrence has started on the
+ * store's clock plus the estimate's error. The other hosts see the occurrence reserved and skip
+ * it, as after any run. Beyond the bound the check raises, so that the hosts whose clocks are
+ * right run the occurrence. A correct host whose reservation arrives between this write and its
+ * roll-back skips the occurrence. The third of the lease keeps the wait shorter than the time
+ * left before the first lease renewal is due. A slow clock cannot run an occurrence twice, so it
+ * only gets a warning when the offset exceeds a quarter of the time between occurrences.
  */
 function checkOffset(offset, request, logger) {
     if (!offset)
-        return undefined;
+        return {};
     const measured = `this host's clock is ${describeOffset(offset)} the store's (from DynamoDB's Date header)`;
     if (request.occurrenceMs !== undefined)
         return checkScheduledOffset(offset, { ...request, occurrenceMs: request.occurrenceMs }, measured, logger);
     const magnitude = Math.abs(offset.offsetMs);
     const rangeSeconds = request.rangeMs / 1000;
     if (magnitude - offset.errorMs > request.rangeMs) {
-        return new errors/* ReserveError */.JH(`${measured}, more than the range of ${rangeSeconds} s of job ${request.jobId}, so runs could overlap; the command did not run: synchronise the clock (NTP) and try again`);
+        return {
+            error: new errors/* ReserveError */.JH(`${measured}, more than the range of ${rangeSeconds} s of job ${request.jobId}, so runs could overlap; the command did not run: synchronise the clock (NTP) and try again`),
+        };
     }
     if (magnitude > request.rangeMs * warnFraction) {
         logger.warn(`${measured}, more than a quarter of the range of ${rangeSeconds} s of job ${request.jobId}; synchronise the clock (NTP)`);
     }
-    return undefined;
+    return {};
 }
 function checkScheduledOffset(offset, request, measured, logger) {
-    const storeNowMs = request.nowMs - offset.offsetMs;
-    const startsInMs = request.occurrenceMs - storeNowMs;
-    // Beyond the estimate's error the occurrence surely lies ahead of the store's clock.
-    if (startsInMs > offset.errorMs) {
-        return new errors/* ReserveError */.JH(`${measured}, so the occurrence of ${(0,types/* formatUtc */.a)(request.occurrenceMs)} UTC of job ${request.jobId} starts in ${(startsInMs / 1000).toFixed(1)} s on the store's clock; the command did not run, so that the hosts with a correct clock run it: synchronise the clock (NTP) and try again`);
+    const nowMs = Date.now();
+    const startsInMs = request.occurrenceMs - (nowMs - offset.offsetMs);
+    // On this host's clock, the time at which the occurrence has surely started on the store's clock.
+    const startAfterMs = request.occurrenceMs + offset.offsetMs + offset.errorMs;
+    const intervalMs = request.nextOccurrenceMs === undefined ? undefined : request.nextOccurrenceMs - request.occurrenceMs;
+    const boundMs = Math.min(maxOccurrenceWaitMs, (intervalMs ?? Infinity) * warnFraction, request.leaseMs / 3);
+    const occurrence = `the occurrence of ${(0,types/* formatUtc */.a)(request.occurrenceMs)} UTC of job ${request.jobId}`;
+    const startsIn = `starts in ${(startsInMs / 1000).toFixed(1)} s on the store's clock`;
+    if (startsInMs > boundMs) {
+        return {
+            error: new errors/* ReserveError */.JH(`${measured}, so ${occurrence} ${startsIn}, later than the maximum wait of ${boundMs / 1000} s; the command did not run, so that the hosts with a correct clock run it: synchronise the clock (NTP) and try again`),
+        };
     }
-    if (request.nextOccurrenceMs === undefined)
-        return undefined;
-    const intervalMs = request.nextOccurrenceMs - request.occurrenceMs;
-    if (Math.abs(offset.offsetMs) > intervalMs * warnFraction) {
+    if (startsInMs > 0) {
+        logger.warn(`${measured}, so ${occurrence} ${startsIn}; waiting ${((startAfterMs - nowMs) / 1000).toFixed(1)} s before the command starts: synchronise the clock (NTP)`);
+        return { startAfterMs };
+    }
+    if (intervalMs !== undefined && Math.abs(offset.offsetMs) > intervalMs * warnFraction) {
         logger.warn(`${measured}, more than a quarter of the ${intervalMs / 1000} s between occurrences of job ${request.jobId}; synchronise the clock (NTP)`);
     }
-    return undefined;
+    // Within the estimate's error the occurrence may not have started yet, so the command waits out that error.
+    return startAfterMs > nowMs ? { startAfterMs } : {};
 }
 /**
  * Time by which a recorded start may lie ahead of the reader's clock before `check` and `status`
@@ -392,12 +411,14 @@ class DynamoStore {
     async reserve(request) {
         const { previousItem, ...reservation } = await this.reserveCreatingTable(request);
         // The store's clock is known only from the responses, so the check follows the write.
-        const skewError = checkOffset(this.clock.offset(), request, this.options.logger);
-        if (skewError) {
+        const verdict = checkOffset(this.clock.offset(), request, this.options.logger);
+        if ("error" in verdict) {
             if (reservation.won)
                 await this.rollBack(request, previousItem);
-            throw skewError;
+            throw verdict.error;
         }
+        if (reservation.won && verdict.startAfterMs !== undefined)
+            return { ...reservation, startAfterMs: verdict.startAfterMs };
         return reservation;
     }
     async reserveCreatingTable(request) {

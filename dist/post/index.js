@@ -42706,6 +42706,15 @@ var dist = __nccwpck_require__(8628);
 
 
 /**
+ * Rejects a range given together with a schedule, because each occurrence of a schedule runs
+ * once and no range applies. The names are the option or input names for the message.
+ */
+function schedule_rejectRangeWithSchedule(rangeName, scheduleName, range, schedule) {
+    if (range === undefined || schedule === undefined)
+        return;
+    throw new UsageError(`${rangeName} and ${scheduleName} exclude each other: with ${scheduleName} each occurrence runs once, and no range applies; drop ${rangeName} '${range}'`);
+}
+/**
  * Checks a five-field cron expression (minute hour day-of-month month day-of-week), the form that
  * crontab(5) and GitHub's `on.schedule` use, and returns it trimmed.
  */
@@ -42838,6 +42847,8 @@ function actionSettingsFromInputs(input, env) {
     const range = input("range");
     const lease = input("lease");
     const node = input("node");
+    // Only the schedule input excludes range: a workflow that also runs on other events uses range there.
+    rejectRangeWithSchedule("input range", "input schedule", range || undefined, input("schedule") || undefined);
     const base = {
         id: validateId("input id", rawId),
         rangeSeconds: range === "" ? defaults.rangeSeconds : parseSeconds("input range", range),
@@ -42962,8 +42973,35 @@ function parseBoolean(name, value) {
 ;// CONCATENATED MODULE: ./src/action/logger.ts
 
 /**
+ * The action's names for the CLI options that shared messages give as advice. The action has no
+ * S3 endpoint input, and the AWS SDK reads the S3 endpoint from AWS_ENDPOINT_URL_S3.
+ */
+const actionNames = {
+    id: "input id",
+    node: "input node",
+    range: "input range",
+    lease: "input lease",
+    schedule: "input schedule",
+    force: "input force",
+    table: "input table",
+    region: "input region",
+    "endpoint-url": "input endpoint-url",
+    s3: "input s3",
+    "s3-endpoint-url": "AWS_ENDPOINT_URL_S3",
+};
+/** A quoted value ('...' or a JSON string) or a CLI option such as --endpoint-url. */
+const quotedOrOption = /'[^']*'|"(?:[^"\\]|\\.)*"|(?<![\w-])--([a-z0-9][a-z0-9-]*)/g;
+/**
+ * Rewrites the CLI options that a shared message names into the action's inputs, such as
+ * --endpoint-url into input endpoint-url. Quoted values and unknown options stay as they are.
+ */
+function inActionTerms(message) {
+    return message.replace(quotedOrOption, (whole, option) => option !== undefined && Object.hasOwn(actionNames, option) ? actionNames[option] : whole);
+}
+/**
  * Sends runjop's log lines to the step log through the toolkit. Debug lines show when the
- * workflow enables step debug logging; warnings and errors also become annotations.
+ * workflow enables step debug logging; warnings and errors also become annotations, in the
+ * action's input names.
  */
 class ActionLogger {
     debug(message) {
@@ -42973,10 +43011,10 @@ class ActionLogger {
         info(`runjop: ${message}`);
     }
     warn(message) {
-        warning(message);
+        warning(inActionTerms(message));
     }
     error(message) {
-        error(message);
+        error(inActionTerms(message));
     }
 }
 

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { messageOf, UsageError } from "../errors.js";
 import type { ReserveSettings } from "../runner.js";
-import { validateSchedule } from "../schedule.js";
+import { rejectRangeWithSchedule, validateSchedule } from "../schedule.js";
 import {
   defaults,
   parseSeconds,
@@ -57,6 +57,8 @@ export function actionSettingsFromInputs(input: InputReader, env: NodeJS.Process
   const range = input("range");
   const lease = input("lease");
   const node = input("node");
+  // Only the schedule input excludes range: a workflow that also runs on other events uses range there.
+  rejectRangeWithSchedule("input range", "input schedule", range || undefined, input("schedule") || undefined);
 
   const base: ReserveSettings = {
     id: validateId("input id", rawId),

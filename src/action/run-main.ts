@@ -4,7 +4,7 @@ import { reserveAndRun, reserveOnly, type RunResult } from "../runner.js";
 import { openStore } from "../store/open.js";
 import type { Store } from "../store/types.js";
 import { actionSettingsFromInputs } from "./inputs.js";
-import { ActionLogger } from "./logger.js";
+import { ActionLogger, inActionTerms } from "./logger.js";
 import { reservationStateKey } from "./run-post.js";
 import { writeSummary } from "./summary.js";
 import { s3Output } from "../cli/output.js";
@@ -61,7 +61,7 @@ export async function runMain(): Promise<void> {
       logger,
     );
   } catch (error) {
-    if (error instanceof RunjopError) core.setFailed(error.message);
+    if (error instanceof RunjopError) core.setFailed(inActionTerms(error.message));
     else
       core.setFailed(
         `internal error in runjop: ${error instanceof Error ? (error.stack ?? error.message) : messageOf(error)}`,

@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.js";
 import type { Level } from "../log.js";
-import { validateSchedule } from "../schedule.js";
+import { rejectRangeWithSchedule, validateSchedule } from "../schedule.js";
 import {
   defaultNode,
   defaultStorePath,
@@ -313,10 +313,7 @@ export function runSettingsFromArgs(
   const standbyMax = stringValue(values, "standby-max");
   if (standbyMax !== undefined && values.standby !== true)
     throw new UsageError("--standby-max needs --standby: add --standby, or drop --standby-max");
-  if (range !== undefined && schedule !== undefined)
-    throw new UsageError(
-      `--range and --schedule exclude each other: with --schedule each occurrence runs once, and no range applies; drop --range '${range}'`,
-    );
+  rejectRangeWithSchedule("--range", "--schedule", range, schedule);
   const rangeSeconds = range === undefined ? defaults.rangeSeconds : parseSeconds("--range", range);
   return {
     id,

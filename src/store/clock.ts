@@ -65,37 +65,49 @@ export function describeOffset(offset: ClockOffset): string {
 /** The parts of a reservation that the clock check reads. */
 export interface ClockCheckRequest {
   jobId: string;
-  /** This host's time when it reserved, in milliseconds. */
-  nowMs: number;
   rangeMs: number;
+  leaseMs: number;
   /** The schedule occurrence reserved, when the job has a schedule. */
   occurrenceMs?: number;
   /** The schedule's next occurrence after occurrenceMs. */
   nextOccurrenceMs?: number;
 }
 
+/** The clock check's verdict on a won reservation: an error to raise, or the time the command may start. */
+export type ClockVerdict =
+  | { error: ReserveError }
+  | {
+      /** Time on this host's clock before which the command must not start; undefined when it may start now. */
+      startAfterMs?: number;
+    };
+
+/** Maximum wait, in milliseconds, for a reserved occurrence that has not started yet on the store's clock. */
+export const maxOccurrenceWaitMs = 5000;
+
 /**
- * Checks the measured offset after a reservation and returns an error to raise, or undefined.
+ * Checks the measured offset after a reservation, and returns an error to raise or the time
+ * before which the command must not start.
  *
  * Without a schedule, contenders compare the latest start with their own clocks, so an offset as
  * large as the range lets two runs start within one range. The check raises when the offset
  * surely exceeds the range, and warns above a quarter of it.
  *
  * With a schedule the range is not used, and the hazard is a fast clock. A host ahead of the
- * others reaches the next occurrence first and takes it, so it runs early and the hosts whose
- * clocks are right skip that occurrence. The check raises when the reserved occurrence surely
- * has not started yet on the store's clock, so no run starts more than the estimate's error
- * before its occurrence, whatever the interval. A correct host whose reservation arrives between
- * this write and its roll-back skips the occurrence. A slow clock cannot run an occurrence
- * twice, so it only gets a warning when the offset exceeds a quarter of the time between the
- * occurrence and the next.
+ * others reaches the next occurrence first and takes it, so it would run early. Cron starts a
+ * host's job at its own minute, so a host that is only 1 s ahead reaches every occurrence before
+ * the store's clock does. The check therefore compares the time until the occurrence starts on
+ * the store's clock with a bound: the smallest of 5 s, a quarter of the time between the
+ * occurrence and the next, and a third of the lease. Within the bound the reservation is kept,
+ * one warning names the offset, and the command starts once the occurrence has started on the
+ * store's clock plus the estimate's error. The other hosts see the occurrence reserved and skip
+ * it, as after any run. Beyond the bound the check raises, so that the hosts whose clocks are
+ * right run the occurrence. A correct host whose reservation arrives between this write and its
+ * roll-back skips the occurrence. The third of the lease keeps the wait shorter than the time
+ * left before the first lease renewal is due. A slow clock cannot run an occurrence twice, so it
+ * only gets a warning when the offset exceeds a quarter of the time between occurrences.
  */
-export function checkOffset(
-  offset: ClockOffset | undefined,
-  request: ClockCheckRequest,
-  logger: Logger,
-): ReserveError | undefined {
-  if (!offset) return undefined;
+export function checkOffset(offset: ClockOffset | undefined, request: ClockCheckRequest, logger: Logger): ClockVerdict {
+  if (!offset) return {};
   const measured = `this host's clock is ${describeOffset(offset)} the store's (from DynamoDB's Date header)`;
   if (request.occurrenceMs !== undefined)
     return checkScheduledOffset(offset, { ...request, occurrenceMs: request.occurrenceMs }, measured, logger);
@@ -103,16 +115,18 @@ export function checkOffset(
   const magnitude = Math.abs(offset.offsetMs);
   const rangeSeconds = request.rangeMs / 1000;
   if (magnitude - offset.errorMs > request.rangeMs) {
-    return new ReserveError(
-      `${measured}, more than the range of ${rangeSeconds} s of job ${request.jobId}, so runs could overlap; the command did not run: synchronise the clock (NTP) and try again`,
-    );
+    return {
+      error: new ReserveError(
+        `${measured}, more than the range of ${rangeSeconds} s of job ${request.jobId}, so runs could overlap; the command did not run: synchronise the clock (NTP) and try again`,
+      ),
+    };
   }
   if (magnitude > request.rangeMs * warnFraction) {
     logger.warn(
       `${measured}, more than a quarter of the range of ${rangeSeconds} s of job ${request.jobId}; synchronise the clock (NTP)`,
     );
   }
-  return undefined;
+  return {};
 }
 
 function checkScheduledOffset(
@@ -120,23 +134,37 @@ function checkScheduledOffset(
   request: ClockCheckRequest & { occurrenceMs: number },
   measured: string,
   logger: Logger,
-): ReserveError | undefined {
-  const storeNowMs = request.nowMs - offset.offsetMs;
-  const startsInMs = request.occurrenceMs - storeNowMs;
-  // Beyond the estimate's error the occurrence surely lies ahead of the store's clock.
-  if (startsInMs > offset.errorMs) {
-    return new ReserveError(
-      `${measured}, so the occurrence of ${formatUtc(request.occurrenceMs)} UTC of job ${request.jobId} starts in ${(startsInMs / 1000).toFixed(1)} s on the store's clock; the command did not run, so that the hosts with a correct clock run it: synchronise the clock (NTP) and try again`,
-    );
+): ClockVerdict {
+  const nowMs = Date.now();
+  const startsInMs = request.occurrenceMs - (nowMs - offset.offsetMs);
+  // On this host's clock, the time at which the occurrence has surely started on the store's clock.
+  const startAfterMs = request.occurrenceMs + offset.offsetMs + offset.errorMs;
+  const intervalMs =
+    request.nextOccurrenceMs === undefined ? undefined : request.nextOccurrenceMs - request.occurrenceMs;
+  const boundMs = Math.min(maxOccurrenceWaitMs, (intervalMs ?? Infinity) * warnFraction, request.leaseMs / 3);
+  const occurrence = `the occurrence of ${formatUtc(request.occurrenceMs)} UTC of job ${request.jobId}`;
+  const startsIn = `starts in ${(startsInMs / 1000).toFixed(1)} s on the store's clock`;
+
+  if (startsInMs > boundMs) {
+    return {
+      error: new ReserveError(
+        `${measured}, so ${occurrence} ${startsIn}, later than the maximum wait of ${boundMs / 1000} s; the command did not run, so that the hosts with a correct clock run it: synchronise the clock (NTP) and try again`,
+      ),
+    };
   }
-  if (request.nextOccurrenceMs === undefined) return undefined;
-  const intervalMs = request.nextOccurrenceMs - request.occurrenceMs;
-  if (Math.abs(offset.offsetMs) > intervalMs * warnFraction) {
+  if (startsInMs > 0) {
+    logger.warn(
+      `${measured}, so ${occurrence} ${startsIn}; waiting ${((startAfterMs - nowMs) / 1000).toFixed(1)} s before the command starts: synchronise the clock (NTP)`,
+    );
+    return { startAfterMs };
+  }
+  if (intervalMs !== undefined && Math.abs(offset.offsetMs) > intervalMs * warnFraction) {
     logger.warn(
       `${measured}, more than a quarter of the ${intervalMs / 1000} s between occurrences of job ${request.jobId}; synchronise the clock (NTP)`,
     );
   }
-  return undefined;
+  // Within the estimate's error the occurrence may not have started yet, so the command waits out that error.
+  return startAfterMs > nowMs ? { startAfterMs } : {};
 }
 
 /**

@@ -123,11 +123,13 @@ export class DynamoStore implements Store {
   async reserve(request: ReserveRequest): Promise<Reservation> {
     const { previousItem, ...reservation } = await this.reserveCreatingTable(request);
     // The store's clock is known only from the responses, so the check follows the write.
-    const skewError = checkOffset(this.clock.offset(), request, this.options.logger);
-    if (skewError) {
+    const verdict = checkOffset(this.clock.offset(), request, this.options.logger);
+    if ("error" in verdict) {
       if (reservation.won) await this.rollBack(request, previousItem);
-      throw skewError;
+      throw verdict.error;
     }
+    if (reservation.won && verdict.startAfterMs !== undefined)
+      return { ...reservation, startAfterMs: verdict.startAfterMs };
     return reservation;
   }
 

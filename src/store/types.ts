@@ -119,6 +119,8 @@ export type Reservation =
       attempts: number;
       /** Milliseconds spent creating a missing table and waiting for it, before the deciding write. */
       tableSetupMs?: number;
+      /** Time on this host's clock before which the command must not start, because its occurrence has not started on the store's clock. */
+      startAfterMs?: number;
     }
   | {
       won: false;
