@@ -88,6 +88,34 @@ describe("embedded store failures", () => {
     }
   });
 
+  test("older store file gains the newer columns", async () => {
+    const store = join(tempDir(), "older.sqlite");
+    const db = new DatabaseSync(store);
+    db.exec(`CREATE TABLE heads (job_id TEXT PRIMARY KEY, counter INTEGER NOT NULL, node TEXT NOT NULL,
+        token TEXT NOT NULL, start_ms INTEGER NOT NULL, lease_until_ms INTEGER NOT NULL, state TEXT NOT NULL);
+      CREATE TABLE runs (job_id TEXT NOT NULL, counter INTEGER NOT NULL, node TEXT NOT NULL, time TEXT NOT NULL,
+        start_ms INTEGER NOT NULL, token TEXT NOT NULL, state TEXT NOT NULL, exit_code INTEGER, duration_ms INTEGER,
+        command TEXT, PRIMARY KEY (job_id, counter));`);
+    db.close();
+
+    const result = await runCli(["--store-path", store, "--id", "job", "-q", "--schedule", "0 0 * * *", "echo ran"]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe("ran\n");
+    expect(result.code).toBe(0);
+    const reopened = new DatabaseSync(store, { readOnly: true });
+    const columns = (table: string) =>
+      (reopened.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((row) => row.name);
+    expect(columns("heads")).toEqual(expect.arrayContaining(["occurrence_ms", "retry_key", "retry_attempt"]));
+    expect(columns("runs")).toEqual(expect.arrayContaining(["occurrence_ms", "log_url", "log_error", "released_by"]));
+    const run = reopened.prepare("SELECT state, occurrence_ms FROM runs WHERE job_id = 'job'").get() as Record<
+      string,
+      unknown
+    >;
+    reopened.close();
+    expect(run.state).toBe("succeeded");
+    expect(typeof run.occurrence_ms).toBe("number");
+  });
+
   test("foreign SQLite file exits 64", async () => {
     const store = join(tempDir(), "foreign.sqlite");
     const db = new DatabaseSync(store);

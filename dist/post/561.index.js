@@ -241,11 +241,16 @@ CREATE TABLE IF NOT EXISTS runs (
   occurrence_ms INTEGER,
   PRIMARY KEY (job_id, counter)
 );`;
-/** Columns added after the first release, added to older store files when they are opened. */
+/**
+ * Columns outside requiredColumns, added to a store file that lacks them when it is opened:
+ * those added after the first release, and `signal`, so that any file with the required
+ * columns works.
+ */
 const addedColumns = [
     ["heads", "occurrence_ms", "INTEGER"],
     ["heads", "retry_key", "TEXT"],
     ["heads", "retry_attempt", "INTEGER"],
+    ["runs", "signal", "TEXT"],
     ["runs", "forced", "INTEGER"],
     ["runs", "occurrence_ms", "INTEGER"],
     ["runs", "expires_at", "INTEGER"],
@@ -310,9 +315,10 @@ class SqliteStore {
                 db.exec("PRAGMA journal_mode = WAL");
                 db.exec(schema);
             }
-            checkSchema(db, path);
+            const columns = readColumns(db);
+            checkSchema(columns, path);
             if (!readOnly)
-                addMissingColumns(db);
+                addMissingColumns(db, columns);
         }
         catch (error) {
             if (db?.isOpen)
@@ -552,15 +558,22 @@ function openReadOnly(DatabaseSync, path) {
  * another program wrote it. That is a setup error (exit status 64): the fix is another
  * --store-path, and trying again would fail the same way.
  */
-function checkSchema(db, path) {
-    for (const [table, columns] of requiredColumns) {
-        const present = new Set(db.prepare(`PRAGMA table_info(${table})`).all().map((row) => String(row.name)));
-        const missing = present.size === 0 ? "" : columns.find((column) => !present.has(column));
+function checkSchema(columns, path) {
+    for (const [table, required] of requiredColumns) {
+        const present = columns.get(table) ?? new Set();
+        const missing = present.size === 0 ? "" : required.find((column) => !present.has(column));
         if (missing === undefined)
             continue;
         const problem = missing === "" ? `it has no table ${table}` : `its table ${table} has no column ${missing}`;
         throw new errors/* UsageError */.eb(`${path} is not a runjop embedded store: ${problem}; pass --store-path with another file, or move this one away`);
     }
+}
+/** Reads the column names of runjop's tables, one query per table; a missing table has none. */
+function readColumns(db) {
+    return new Map(requiredColumns.map(([table]) => {
+        const rows = db.prepare(`PRAGMA table_info(${table})`).all();
+        return [table, new Set(rows.map((row) => String(row.name)))];
+    }));
 }
 function runFromRow(row) {
     return {
@@ -588,17 +601,16 @@ function runFromRow(row) {
  * run in one IMMEDIATE transaction, so two processes opening the same old file do not both add
  * a column.
  */
-function addMissingColumns(db) {
-    const missing = () => addedColumns.filter(([table, column]) => {
-        const columns = db.prepare(`PRAGMA table_info(${table})`).all();
-        return !columns.some((row) => row.name === column);
-    });
-    if (missing().length === 0)
+function addMissingColumns(db, columns) {
+    const missing = (present) => addedColumns.filter(([table, column]) => !present.get(table)?.has(column));
+    if (missing(columns).length === 0)
         return;
     db.exec("BEGIN IMMEDIATE");
     try {
-        for (const [table, column, type] of missing())
+        // Another process may have added them between the first read and the lock.
+        for (const [table, column, type] of missing(readColumns(db))) {
             db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+        }
         db.exec("COMMIT");
     }
     catch (error) {
