@@ -220,7 +220,7 @@ describe("clock skew with a schedule", () => {
     const head = (await jobItems(client, table, "sched-wait")).find((item) => item.counter.N === "0")!;
     expect(Number(head.occurrence_ms.N)).toBe(occurrenceMs);
 
-    // A host whose clock agrees with the store's sees the occurrence reserved and skips it.
+    // A host whose clock agrees with the store's finds the occurrence reserved and skips it.
     const correct = await contend("sched-wait", "correct", proxy.dateShiftMs / 1000, everyMinute, proxy.url);
     expect(correct.code).toBe(0);
     expect(correct.ran).toBe(false);

@@ -184,10 +184,10 @@ export function quoteForMessage(value: string): string {
  * NOTE: a valid UTF-8 U+FFFD (EF BF BD) is rejected as well, because argv no longer shows
  * which one the caller wrote.
  */
-export function checkValidUtf8(what: string, value: string): void {
+export function checkValidUtf8(name: string, value: string): void {
   if (value.includes("\uFFFD")) {
     throw new UsageError(
-      `invalid ${what} ${quoteForMessage(value)}: contains U+FFFD, ${replacementCharacterReason}; runjop passes arguments as UTF-8 and cannot pass other bytes, so give valid UTF-8`,
+      `invalid ${name} ${quoteForMessage(value)}: contains U+FFFD, ${replacementCharacterReason}; runjop passes arguments as UTF-8 and cannot pass other bytes, so give valid UTF-8`,
     );
   }
 }

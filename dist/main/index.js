@@ -36767,9 +36767,9 @@ function quoteForMessage(value) {
  * NOTE: a valid UTF-8 U+FFFD (EF BF BD) is rejected as well, because argv no longer shows
  * which one the caller wrote.
  */
-function checkValidUtf8(what, value) {
+function checkValidUtf8(name, value) {
     if (value.includes("\uFFFD")) {
-        throw new UsageError(`invalid ${what} ${quoteForMessage(value)}: contains U+FFFD, ${replacementCharacterReason}; runjop passes arguments as UTF-8 and cannot pass other bytes, so give valid UTF-8`);
+        throw new UsageError(`invalid ${name} ${quoteForMessage(value)}: contains U+FFFD, ${replacementCharacterReason}; runjop passes arguments as UTF-8 and cannot pass other bytes, so give valid UTF-8`);
     }
 }
 /** Checks a table name against DynamoDB's rule: 3 to 255 of A-Z a-z 0-9 _ - . */

@@ -82,7 +82,7 @@ export function createClient(settings: S3LogSettings, env: NodeJS.ProcessEnv = p
   const config: S3ClientConfig = {
     region: regionOrDefault,
     // S3 responds to a request sent to the wrong region with a redirect, and the SDK then retries in the bucket's region.
-    // NOTE: the SDK does not remember the region, so every request of the upload is sent twice; the README says to set AWS_REGION.
+    // NOTE: the SDK does not remember the region, so every request of the upload is sent twice; the README recommends setting AWS_REGION.
     followRegionRedirects: true,
     maxAttempts: uploadLimits.maxAttempts,
     requestHandler: {
@@ -175,7 +175,7 @@ const userTempName = `runjop-logs-${process.getuid?.() ?? "user"}`;
 
 /**
  * Creates or reuses this user's folder in os.tmpdir(). Throws unless it is a real folder (not a
- * symbolic link) that belongs to this user and that nobody else may enter, because anyone can
+ * symbolic link) that belongs to this user and that no other user may enter, because anyone can
  * create a name in os.tmpdir() first.
  */
 function userTempFolder(): string {
