@@ -4,9 +4,9 @@ import type { Logger } from "./log.js";
 import { sleep } from "./longTimer.js";
 import { latestOccurrence, nextOccurrence } from "./schedule.js";
 import type { Command, RunSettings } from "./settings.js";
+import { recordOutcome } from "./store/outcome.js";
 import { formatUtc, type Head, type Outcome, type RunRecord, type Store } from "./store/types.js";
 import { randomToken } from "./token.js";
-import { recordOutcome } from "./store/outcome.js";
 
 /** The outcome of one invocation, for the CLI's exit status and the action's outputs. */
 export type RunResult =
@@ -252,9 +252,9 @@ export function renewalIntervalMs(leaseMs: number): number {
 }
 
 /**
- * Renews the lease every third of its length (at least every hour) while the command runs. A tick is skipped while a
- * renewal is still in flight, and a warning is logged once when the last successful renewal is
- * older than the lease, as when a renewal neither succeeds nor fails.
+ * Renews the lease every third of its length, and at least every hour, while the command runs.
+ * A tick is skipped while a renewal is still in flight. A warning is logged once when the last
+ * successful renewal is older than the lease, as when a renewal neither succeeds nor fails.
  */
 function startHeartbeat(context: RunContext, token: string, reservedAtMs: number): { stop(): void } {
   const { settings, store, logger } = context;

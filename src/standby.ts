@@ -1,8 +1,8 @@
 import { messageOf } from "./errors.js";
 import type { Claim, ReserveContext, RunResult } from "./runner.js";
 import { describeHolder, renewalIntervalMs } from "./runner.js";
-import { formatUtc, type Head, type RunRecord } from "./store/types.js";
 import { sleep } from "./longTimer.js";
+import { formatUtc, type Head, type RunRecord } from "./store/types.js";
 import { randomToken } from "./token.js";
 
 type Skip = Extract<RunResult, { executed: false }>;

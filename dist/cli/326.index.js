@@ -10,8 +10,8 @@ export const modules = {
 /* harmony export */ });
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5106);
-/* harmony import */ var _store_types_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7940);
 /* harmony import */ var _longTimer_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8740);
+/* harmony import */ var _store_types_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7940);
 /* harmony import */ var _token_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4606);
 
 

@@ -36320,10 +36320,6 @@ async function abandonLateReservation(store, run, answeredAfterMs, rangeMs, logg
 var longTimer = __nccwpck_require__(8740);
 // EXTERNAL MODULE: ./src/schedule.ts
 var schedule = __nccwpck_require__(6318);
-// EXTERNAL MODULE: ./src/store/types.ts
-var types = __nccwpck_require__(7940);
-// EXTERNAL MODULE: ./src/token.ts
-var src_token = __nccwpck_require__(4606);
 ;// CONCATENATED MODULE: ./src/store/outcome.ts
 /**
  * Records a run's outcome in the store, and warns when the run's item carries another
@@ -36338,6 +36334,10 @@ async function recordOutcome(store, run, outcome, logger) {
     return recorded;
 }
 
+// EXTERNAL MODULE: ./src/store/types.ts
+var types = __nccwpck_require__(7940);
+// EXTERNAL MODULE: ./src/token.ts
+var src_token = __nccwpck_require__(4606);
 ;// CONCATENATED MODULE: ./src/runner.ts
 
 
@@ -36530,9 +36530,9 @@ function renewalIntervalMs(leaseMs) {
     return Math.min(maxRenewalIntervalMs, Math.max(1000, Math.floor(leaseMs / 3)));
 }
 /**
- * Renews the lease every third of its length (at least every hour) while the command runs. A tick is skipped while a
- * renewal is still in flight, and a warning is logged once when the last successful renewal is
- * older than the lease, as when a renewal neither succeeds nor fails.
+ * Renews the lease every third of its length, and at least every hour, while the command runs.
+ * A tick is skipped while a renewal is still in flight. A warning is logged once when the last
+ * successful renewal is older than the lease, as when a renewal neither succeeds nor fails.
  */
 function startHeartbeat(context, token, reservedAtMs) {
     const { settings, store, logger } = context;
